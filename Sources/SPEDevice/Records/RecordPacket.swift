@@ -113,3 +113,11 @@ enum RecordPacket: Equatable, Sendable {
         }
     }
 }
+
+extension RecordPacket {
+    /// `value` as `0x` and exactly `digits` lowercase hexadecimal digits (more if it needs them).
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}
