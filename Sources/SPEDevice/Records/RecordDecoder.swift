@@ -70,7 +70,8 @@ public enum RecordDecoder {
         guard bytes[start] == RecordPacket.pcAddressHeader else {
             throw .malformedRecord(
                 offset: recordOffset,
-                reason: "a record must start with a PC address packet (header 0xB0), found "
+                reason: "a record must start with a PC address packet (header "
+                    + RecordPacket.hex(UInt64(RecordPacket.pcAddressHeader), digits: 2) + "), found "
                     + describe(header: bytes[start]))
         }
         var record = SPERecord()
@@ -111,11 +112,12 @@ public enum RecordDecoder {
                 payload |= UInt64(bytes[position + 1 + index]) << (8 * UInt64(index))
             }
             apply(packet, payload: payload, to: &record)
-            position = packetEnd
             if packet.endsRecord {
-                try checkMandatoryPackets(seen, recordOffset: recordOffset, endOffset: position - base)
-                return DecodedRecord(offset: recordOffset, size: position - start, record: record)
+                try checkMandatoryPackets(
+                    seen, recordOffset: recordOffset, terminator: packet, terminatorOffset: position - base)
+                return DecodedRecord(offset: recordOffset, size: packetEnd - start, record: record)
             }
+            position = packetEnd
         }
         guard allowTruncatedTail else {
             throw .malformedRecord(
@@ -160,13 +162,13 @@ public enum RecordDecoder {
     private static let mandatoryPackets: [RecordPacket] = [.operationType(.other), .events(payloadSize: 1), .totalLatency]
 
     private static func checkMandatoryPackets(
-        _ seen: UInt16, recordOffset: Int, endOffset: Int
+        _ seen: UInt16, recordOffset: Int, terminator: RecordPacket, terminatorOffset: Int
     ) throws(SPEDeviceError) {
         for packet in mandatoryPackets where seen & packet.fieldBit == 0 {
             throw .malformedRecord(
                 offset: recordOffset,
-                reason: "the record at offset \(recordOffset) ends at offset \(endOffset) without "
-                    + "its \(packet.name) packet")
+                reason: "the record at offset \(recordOffset) has no \(packet.name) packet before its "
+                    + "\(terminator.name) packet at offset \(terminatorOffset)")
         }
     }
 
