@@ -60,10 +60,10 @@ import Testing
     @Test(arguments: [
         (1, SPEDeviceError.malformedRecord(
             offset: 64,
-            reason: "the PC address packet needs 8 payload bytes but the data ends after 0 (record at offset 64)")),
+            reason: "the PC address packet needs 8 payload bytes but only 0 remain (record at offset 64)")),
         (12, .malformedRecord(
             offset: 73,
-            reason: "the Context (CONTEXTIDR_EL1) packet needs 4 payload bytes but the data ends after 2 "
+            reason: "the Context (CONTEXTIDR_EL1) packet needs 4 payload bytes but only 2 remain "
                 + "(record at offset 64)")),
         (34, .malformedRecord(
             offset: 98, reason: "the data ends before the End or Timestamp packet of the record at offset 64")),

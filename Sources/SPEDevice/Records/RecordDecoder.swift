@@ -101,8 +101,8 @@ public enum RecordDecoder {
                 guard allowTruncatedTail else {
                     throw .malformedRecord(
                         offset: position - base,
-                        reason: "the \(packet.name) packet needs \(packet.payloadSize) payload bytes but the "
-                            + "data ends after \(bytes.endIndex - position - 1) (record at offset \(recordOffset))")
+                        reason: "the \(packet.name) packet needs \(packet.payloadSize) payload bytes but only "
+                            + "\(bytes.endIndex - position - 1) remain (record at offset \(recordOffset))")
                 }
                 return DecodedRecord(
                     offset: recordOffset, size: bytes.endIndex - start, record: record, truncated: true)

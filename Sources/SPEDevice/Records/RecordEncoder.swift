@@ -33,7 +33,7 @@ public enum RecordEncoder {
         precondition(
             record.operation.operationClass.rawValue <= 3,
             "operation class \(record.operation.operationClass.rawValue) does not fit an operation-type header")
-        let padded = paddedSize(of: record, alignment: alignment)
+        let padded = roundUp(size, toMultipleOf: alignment)
         buffer.reserveCapacity(buffer.count + padded)
         let start = buffer.count
 
@@ -99,8 +99,11 @@ public enum RecordEncoder {
     /// The record's length with padding: `unpaddedSize(of:)` rounded up to a multiple of
     /// `alignment` (at least 1).
     public static func paddedSize(of record: SPERecord, alignment: Int) -> Int {
-        let size = unpaddedSize(of: record)
-        return (size + alignment - 1) / alignment * alignment
+        roundUp(unpaddedSize(of: record), toMultipleOf: alignment)
+    }
+
+    private static func roundUp(_ size: Int, toMultipleOf alignment: Int) -> Int {
+        (size + alignment - 1) / alignment * alignment
     }
 
     /// The Events header's `sz` field: the smallest payload (1, 2, 4 or 8 bytes) holding every set bit.
