@@ -1,4 +1,3 @@
-import Synchronization
 @testable import HostIRQ
 
 extension INTID {
@@ -8,14 +7,14 @@ extension INTID {
 
 /// Records calls of a callback, for checking wake and handler hooks.
 final class CallLog<Entry: Sendable>: Sendable {
-    private let entries = Mutex<[Entry]>([])
+    private let entries = IRQLock<[Entry]>([])
     func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
     var all: [Entry] { entries.withLock { $0 } }
 }
 
 /// A device with a status bit behind a level line (like `PMBSR_EL1.S` behind `PMBIRQ`).
 final class LevelDevice: Sendable {
-    private let pendingEvents = Mutex<Int>(0)
+    private let pendingEvents = IRQLock<Int>(0)
     let intid: INTID
     let cpu: CPUID
     let distributor: Distributor
