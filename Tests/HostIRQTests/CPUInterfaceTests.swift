@@ -252,4 +252,15 @@ import Testing
         let stats = cpu.statistics()
         #expect(stats.wakeups == 1 && stats.guestExitsForced == 1)
     }
+
+    @Test func wakeCallbackRunsWithNoLockHeld() throws {
+        let d = try Distributor(cpuCount: 1)
+        let cpu = try d.cpu(0)
+        let seen = CallLog<INTID>()
+        // The callback re-enters the CPU: with a lock held this would deadlock.
+        cpu.setWakeCallback { _, _ in seen.append(cpu.acknowledge()) }
+        try d.setLevel(spe, high: true, on: 0)
+        #expect(seen.all == [spe])
+        #expect(try cpu.state(of: spe).isActive)
+    }
 }

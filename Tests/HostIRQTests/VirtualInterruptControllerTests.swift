@@ -251,4 +251,20 @@ import Testing
         #expect(l.samples == [100, 30, 250])
         #expect(l.count == 3 && l.minimum == 30 && l.maximum == 250 && l.sum == 380)
     }
+
+    @Test func wakeCallbackAndKickRunWithNoLockHeld() throws {
+        let (d, v, _) = try make()
+        let seen = CallLog<VCPULocation>()
+        // Both hooks re-enter the controller: with its lock held this would deadlock.
+        v.setWakeCallback { _ in seen.append(v.location) }
+        try d.cpu(1).setWakeCallback { _, _ in seen.append(v.location) }
+        #expect(try v.blockInWFI() == .blocked)
+        try v.setLevel(spe, high: true)
+        try v.enterGuest(on: 1)
+        #expect(try v.guestAcknowledge() == spe)
+        try v.setLevel(spe, high: false)
+        _ = try v.guestEndOfInterrupt(spe)
+        try v.setLevel(timer, high: true)
+        #expect(seen.all == [.notInGuest, .exiting(1)])
+    }
 }
