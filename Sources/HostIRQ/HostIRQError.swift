@@ -37,13 +37,13 @@ public enum HostIRQError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A virtual interrupt was configured twice on one VCPU.
     case duplicateVirtualInterrupt(INTID)
     /// A virtual interrupt that the VCPU's controller does not have.
-    case virtualInterruptNotConfigured(INTID, vcpu: VCPUID)
+    case virtualInterruptNotConfigured(INTID, vcpu: VCPUIndex)
     /// A guest end-of-interrupt for a virtual interrupt not active in a list register.
-    case virtualInterruptNotActive(INTID, vcpu: VCPUID)
+    case virtualInterruptNotActive(INTID, vcpu: VCPUIndex)
     /// A guest operation (acknowledge, end-of-interrupt) while the VCPU is not in the guest.
-    case vcpuNotInGuest(VCPUID)
+    case vcpuNotInGuest(VCPUIndex)
     /// A change of VCPU location that its current location does not allow.
-    case vcpuTransitionNotAllowed(VCPUID, event: String, from: VCPULocation)
+    case vcpuTransitionNotAllowed(VCPUIndex, event: String, from: VCPULocation)
 
     /// What was wrong, and what to do instead.
     public var description: String {

@@ -31,7 +31,7 @@ struct VirtualState: Sendable {
     var underflowArmed = false
     var endedWithMaintenance: [INTID] = []
     var totals: VirtualInterruptStatistics
-    var onWake: (@Sendable (VCPUID) -> Void)?
+    var onWake: (@Sendable (VCPUIndex) -> Void)?
 
     var isGuestRunning: Bool {
         switch router.location {
@@ -106,7 +106,7 @@ public enum WFIOutcome: Sendable, Equatable {
 /// with no lock held.
 public final class VirtualInterruptController: Sendable {
     /// The VCPU.
-    public let vcpu: VCPUID
+    public let vcpu: VCPUIndex
     /// Its virtual interrupts and list register count.
     public let configuration: VirtualInterruptConfiguration
     private let distributor: Distributor
@@ -117,7 +117,7 @@ public final class VirtualInterruptController: Sendable {
     /// A controller for `vcpu`; kicks go through `distributor`, latencies use `clock`.
     /// - Throws: what ``VirtualInterruptConfiguration/validate()`` throws.
     public init(
-        vcpu: VCPUID, configuration: VirtualInterruptConfiguration = .init(), distributor: Distributor,
+        vcpu: VCPUIndex, configuration: VirtualInterruptConfiguration = .init(), distributor: Distributor,
         clock: any IRQClock
     ) throws(HostIRQError) {
         try configuration.validate()
@@ -130,7 +130,7 @@ public final class VirtualInterruptController: Sendable {
     }
 
     /// Sets (or clears) the callback that wakes the VCPU blocked in WFI; called with no lock held.
-    public func setWakeCallback(_ callback: (@Sendable (VCPUID) -> Void)?) {
+    public func setWakeCallback(_ callback: (@Sendable (VCPUIndex) -> Void)?) {
         lock.withLock { $0.onWake = callback }
     }
 
@@ -158,7 +158,7 @@ public final class VirtualInterruptController: Sendable {
     @discardableResult
     public func setLevel(_ intid: INTID, high: Bool, hwLinked: Bool = false) throws(HostIRQError) -> InjectionOutcome {
         let now = clock.now()
-        let (outcome, wake) = try mutate { (s) throws(HostIRQError) -> (InjectionOutcome, (@Sendable (VCPUID) -> Void)?) in
+        let (outcome, wake) = try mutate { (s) throws(HostIRQError) -> (InjectionOutcome, (@Sendable (VCPUIndex) -> Void)?) in
             let i = try entryIndex(intid, in: s)
             s.entries[i].hwLinked = hwLinked
             let action = s.entries[i].state.handle(.setLine(high: high))
@@ -174,7 +174,7 @@ public final class VirtualInterruptController: Sendable {
                 return (InjectionOutcome(line: action, delivery: .noNewInterrupt), nil)
             }
             let delivery: InjectionDelivery
-            var wake: (@Sendable (VCPUID) -> Void)?
+            var wake: (@Sendable (VCPUIndex) -> Void)?
             switch s.router.handle(.deliver) {
             case .kick(let cpu):
                 s.totals.kicksSent += 1

@@ -47,7 +47,7 @@ public struct VirtualINTIDStatistics: Sendable, Equatable {
 /// A snapshot of one VCPU's virtual interrupt statistics.
 public struct VirtualInterruptStatistics: Sendable, Equatable {
     /// The VCPU.
-    public var vcpu: VCPUID
+    public var vcpu: VCPUIndex
     /// Times a virtual interrupt became pending (sum over interrupts).
     public var injected: UInt64 = 0
     /// Guest acknowledges (sum over interrupts).
@@ -69,7 +69,7 @@ public struct VirtualInterruptStatistics: Sendable, Equatable {
     public var perINTID: [VirtualINTIDStatistics] = []
 
     /// A zero snapshot.
-    public init(vcpu: VCPUID) { self.vcpu = vcpu }
+    public init(vcpu: VCPUIndex) { self.vcpu = vcpu }
 
     /// The counts of one virtual interrupt.
     public subscript(intid: INTID) -> VirtualINTIDStatistics {

@@ -47,7 +47,7 @@ import Testing
         #expect(Priority(0xA0).description == "0xA0")
         #expect(Priority(5).description == "0x05")
         #expect(CPUID(1).description == "CPU 1")
-        #expect(VCPUID(3).description == "VCPU 3")
+        #expect(VCPUIndex(3).description == "VCPU 3")
     }
 
     @Test func priorityOrderIsUrgencyOrder() {

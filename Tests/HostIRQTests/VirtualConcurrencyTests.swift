@@ -41,7 +41,7 @@ final class VirtualLevelDevice: Sendable {
         let d = try Distributor(cpuCount: cpus)
         let clock = ManualIRQClock()
         let controllers = try (0..<cpus).map {
-            try VirtualInterruptController(vcpu: VCPUID($0), distributor: d, clock: clock)
+            try VirtualInterruptController(vcpu: VCPUIndex($0), distributor: d, clock: clock)
         }
         let devices = controllers.map(VirtualLevelDevice.init)
         let consumed = (0..<cpus).map { _ in Counter() }

@@ -182,7 +182,7 @@ import Testing
 
     @Test func injectingIntoBlockedVCPUWakesIt() throws {
         let (d, v, _) = try make()
-        let woken = CallLog<VCPUID>()
+        let woken = CallLog<VCPUIndex>()
         v.setWakeCallback { woken.append($0) }
         #expect(try v.blockInWFI() == .blocked)
         #expect(try v.setLevel(spe, high: true).delivery == .woke)

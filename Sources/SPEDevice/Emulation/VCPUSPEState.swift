@@ -1,3 +1,5 @@
+import HostIRQ
+
 /// KVM's SPE state of one VCPU: the userspace attributes, the in-memory copies of the trapped
 /// buffer registers, the virtual interrupt line, and the pinned buffer.
 public struct VCPUSPEState: Hashable, Sendable {
@@ -34,7 +36,7 @@ public struct VCPUSPEState: Hashable, Sendable {
     public mutating func setIRQ(_ intid: UInt32, vcpu: VCPUID, vm: SPEVM) throws(SPEDeviceError) {
         guard vm.hasSPE else { throw .vmHasNoSPE(vcpu) }
         guard !isInitialized else { throw .alreadyInitialized(attribute: "the IRQ attribute") }
-        guard (16...31).contains(intid) else { throw .irqNotPPI(intid) }
+        guard let id = try? INTID(intid), id.kind == .ppi else { throw .irqNotPPI(intid) }
         try vm.agree(on: intid)
         irq = intid
     }

@@ -1,5 +1,6 @@
-/// The index of a virtual CPU (0-based).
-public struct VCPUID: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByIntegerLiteral,
+/// The run-wide index of a virtual CPU (0-based): how HostIRQ names a VCPU. (SPEDevice names a VCPU by
+/// VM and index, `VCPUID`; the runtime maps one to the other.)
+public struct VCPUIndex: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByIntegerLiteral,
     CustomStringConvertible
 {
     /// The VCPU's index.
@@ -11,7 +12,7 @@ public struct VCPUID: RawRepresentable, Hashable, Comparable, Sendable, Expressi
     /// A VCPU from an integer literal.
     public init(integerLiteral value: Int) { self.rawValue = value }
     /// Ordered by index.
-    public static func < (a: VCPUID, b: VCPUID) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: VCPUIndex, b: VCPUIndex) -> Bool { a.rawValue < b.rawValue }
     /// `VCPU 3`.
     public var description: String { "VCPU \(rawValue)" }
 }
