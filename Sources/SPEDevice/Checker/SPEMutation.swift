@@ -91,7 +91,7 @@ public enum SPEMutation: String, CaseIterable, Hashable, Sendable, CustomStringC
         case .virqNotLowered: "does not lower the virtual line when the guest clears S"
         case .virqReassertedEveryExit: "sets the virtual line again on every exit, level changed or not"
         case .pmbirqNotLowered: "the SPE unit does not lower PMBIRQ when S is cleared"
-        case .syndromeOverwritten: "KVM's injected management event overwrites a pending syndrome"
+        case .syndromeOverwritten: "KVM checks every write that sets E, not only the enable edge, and its injection overwrites a pending syndrome"
         case .noBufferFullEvent: "the SPE unit never raises buffer-filled"
         case .discardModeWrites: "the SPE unit writes records in discard mode"
         case .samplingWhileStopped: "the SPE unit writes records while S=1"

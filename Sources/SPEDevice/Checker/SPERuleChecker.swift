@@ -19,6 +19,7 @@ public struct SPERuleChecker: Sendable {
     private var vcpu: VCPUID?
     private var hasSPE = false
     private var drainedThisSwitch = false
+    private var serviceCheckedThisExit = false
     private var pmbsrWrittenThisEntry = false
     private var hostSaved: (BufferRegisters, SamplingControls)?
     private var hostRestoring: (BufferRegisters, SamplingControls)?
@@ -55,6 +56,12 @@ public struct SPERuleChecker: Sendable {
             report(.pmbirqLevelEqualsHardwareS, "PMBIRQ is \(line ? 1 : 0) while hardware S is \(hardware.PMBSR.S ? 1 : 0)")
             line = hardware.PMBSR.S
         }
+        if phase == .exit && !serviceCheckedThisExit && event.handsBufferBack {
+            serviceCheckedThisExit = true
+            if hasSPE && hardware.PMBSR.S {
+                report(.hwServiceClearedOnExit, "the buffer went back to the host with hardware PMBSR_EL1.S still set")
+            }
+        }
         if phase == .entry || phase == .exit, !masked, event.changesCPUState {
             report(.interruptsMaskedDuringSwitch, "\(event.kind) during the \(phase) with host interrupts unmasked")
         }
@@ -64,6 +71,7 @@ public struct SPERuleChecker: Sendable {
         case .exitBegan(let controls):
             phase = .exit
             drainedThisSwitch = false
+            serviceCheckedThisExit = false
             ptrAtStage2Off = nil
             audit.controlsAtExit = controls
         case .exitEnded(let snapshot): exitEnded(snapshot, audit: &audit)
@@ -221,9 +229,6 @@ public struct SPERuleChecker: Sendable {
         if hardware.PMBLIMITR.E {
             report(.bufferDisabledBeforeStage2Off, "stage 2 went off with hardware PMBLIMITR_EL1.E still 1")
         }
-        if hasSPE && hardware.PMBSR.S {
-            report(.hwServiceClearedOnExit, "stage 2 went off with hardware PMBSR_EL1.S still set")
-        }
         ptrAtStage2Off = hardware.PMBPTR.PTR
     }
 
@@ -263,7 +268,8 @@ public struct SPERuleChecker: Sendable {
         if origin != into {
             report(.noForeignBytesInBuffer, "a record of \(origin) was written into \(into)'s buffer at \(hex64(range.lowerBound))")
         }
-        if hardware.PMBSR.S || !hardware.PMBLIMITR.E {
+        let wasStopped = hardware.PMBSR.S || !hardware.PMBLIMITR.E
+        if wasStopped {
             report(.noRecordWhileStopped, "a record was written at \(hex64(range.lowerBound)) while profiling was stopped")
         }
         if hardware.PMBLIMITR.FM == .discard {
@@ -272,7 +278,7 @@ public struct SPERuleChecker: Sendable {
         guard complete else { return }
         outstandingSamples -= 1
         hardware.PMBPTR.PTR = range.upperBound
-        if range.upperBound > limit &- 64 { expectBufferFull = true }
+        if !wasStopped && range.upperBound > limit &- 64 { expectBufferFull = true }
     }
 
     private mutating func memoryChanged(_ id: SPERegisterID, old: UInt64, new: UInt64, cause: MemoryCause, audit: inout VCPUAudit) {
@@ -331,6 +337,15 @@ extension SPEEvent {
         case .ownerChanged, .stage2Changed, .hostSessionSaved, .hostSessionRestoring, .guestControlsLoaded,
             .guestControlsSaved, .hardwareWrite, .drained:
             true
+        default: false
+        }
+    }
+
+    /// Whether the event is one of the exit's steps from which the host may see the buffer again
+    /// (hardware `S` must be clear by then).
+    var handsBufferBack: Bool {
+        switch self {
+        case .ownerChanged(.el2, _), .hostSessionRestoring, .interruptsMasked(false), .exitEnded: true
         default: false
         }
     }

@@ -242,12 +242,17 @@ public struct CPUSPEDevice: Sendable {
         return session
     }
 
-    /// The host runs `count` operations of its own work (between guest runs), sampled by its session.
+    /// The host runs `count` operations of its own work (between guest runs), sampled by its
+    /// session. The host runs them with interrupts masked: a `PMBIRQ` raised meanwhile waits.
     public mutating func runHost(_ count: UInt64, now: UInt64) {
         precondition(inGuest == nil, "the host does not run while a guest is in")
         guard var session = host, !session.isPaused else { return }
-        unit.execute(count, of: session.program, from: session.operationIndex, at: 2, origin: .host(cpu: cpu),
-            contextID: session.contextID, now: now, memory: &session.memory, events: &events)
+        var done: UInt64 = 0
+        while done < count {
+            done += unit.execute(count - done, of: session.program, from: session.operationIndex &+ done, at: 2,
+                origin: .host(cpu: cpu), contextID: session.contextID, now: now &+ done, memory: &session.memory,
+                events: &events)
+        }
         session.operationIndex &+= count
         host = session
         flushHost()
@@ -264,7 +269,7 @@ public struct CPUSPEDevice: Sendable {
         var limit = unit.buffer.PMBLIMITR
         limit.E = false
         unit.write(.PMBLIMITR_EL1, limit.rawValue, events: &events)
-        let range = session.base..<max(session.base, unit.buffer.PMBPTR.PTR)
+        let range = session.base..<min(session.limit, max(session.base, unit.buffer.PMBPTR.PTR))
         events.append(.bufferConsumed(owner: .host(cpu: cpu), range: range,
             foreign: session.memory.shadow.foreignRuns(in: range, owner: .host(cpu: cpu))))
         var records = 0

@@ -25,12 +25,17 @@ public struct HostPerfSession: Sendable {
     public internal(set) var truncatedRecords: UInt64 = 0
     public internal(set) var decodeErrors: UInt64 = 0
 
+    /// Bytes of host memory mapped on each side of the buffer.
+    public static let surroundingMemory: UInt64 = 64 * 1024
+
     /// A session for `cpu` with a buffer `[base, base + size)` sampling every `interval` operations.
     public init(cpu: Int, base: UInt64 = 0xFFFF_0000_0010_0000, size: UInt64 = 64 * 1024, interval: UInt64 = 1024, seed: UInt64 = 0) {
         memory = AddressSpace(owner: .host(cpu: cpu))
         self.base = base
         limit = base + size
-        memory.map(base..<limit)
+        // **Model decision:** the buffer lies inside host kernel memory that is mapped around it,
+        // so a write that runs past the buffer lands in other host memory rather than faulting.
+        memory.map((base - Self.surroundingMemory)..<(limit + Self.surroundingMemory))
         var enables = PMSCR_EL2(rawValue: 0)
         enables.E2SPE = true
         enables.CX = true

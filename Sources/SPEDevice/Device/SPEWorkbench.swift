@@ -142,10 +142,13 @@ public struct SPEWorkbench: Sendable {
         hostWork(on: cpu)
     }
 
+    /// After an exit the host unmasks and takes a pending `PMBIRQ` (its own buffer's), then does
+    /// its exit handling with interrupts masked until the next entry: a host buffer that fills then
+    /// is still pending when the guest takes the buffer, as SPE.md §5 says must not be lost.
     private mutating func hostWork(on cpu: Int) {
+        if devices[cpu].unit.pmbirq { _ = devices[cpu].serviceHostInterrupt() }
         devices[cpu].runHost(hostOperationsPerExit, now: now)
         now += hostOperationsPerExit
-        if devices[cpu].unit.pmbirq { _ = devices[cpu].serviceHostInterrupt() }
     }
 
     // MARK: Guest actions
@@ -209,7 +212,8 @@ public struct SPEWorkbench: Sendable {
         limit.E = false
         try write(v, .PMBLIMITR_EL1, limit.rawValue)
         let start = vcpus[v].spe.bufferBase
-        let end = try read(v, .PMBPTR_EL1)
+        // The driver reads no further than its own buffer, whatever the pointer says.
+        let end = min(try read(v, .PMBPTR_EL1), limit.LIMIT << 12)
         var records: [DecodedRecord] = []
         if sr.S || end > start, let cpu = placement[v] {
             switch devices[cpu].consumeGuestBuffer(&vcpus[v], from: start, to: end) {
@@ -244,11 +248,14 @@ public struct SPEWorkbench: Sendable {
 
     // MARK: The host and the VMM
 
-    /// Starts (or stops) the host's SPE session on `cpu`.
-    public mutating func setHostSession(_ on: Bool, cpu: Int) {
+    /// Starts (or stops) the host's SPE session on `cpu`, with a 64 KiB buffer sampling every 1024
+    /// host operations unless `size` and `interval` say otherwise.
+    public mutating func setHostSession(_ on: Bool, cpu: Int, size: UInt64 = 64 * 1024, interval: UInt64 = 1024) {
         if let holder = placement.firstIndex(of: cpu) { leaveGuest(holder, reason: .preemption) }
         if on {
-            if devices[cpu].host == nil { devices[cpu].startHostSession(HostPerfSession(cpu: cpu, seed: seed)) }
+            if devices[cpu].host == nil {
+                devices[cpu].startHostSession(HostPerfSession(cpu: cpu, size: size, interval: interval, seed: seed))
+            }
         } else {
             devices[cpu].stopHostSession()
         }

@@ -134,6 +134,11 @@ extension VCPUSPEContext {
         // nVM is RES0 for a guest.
         if id == .PMBLIMITR_EL1 { raw &= ~PMBLIMITR_EL1.Layout.nVM.mask }
         setMemory(id, raw, cause: .guestWrite, events: &events)
+        if env.mutation == .syndromeOverwritten, id == .PMBLIMITR_EL1, spe.memory.PMBLIMITR.E, spe.memory.PMBSR.S,
+            let refusal = enableRefusal(ptr: spe.memory.PMBPTR.PTR, limit: spe.memory.limitAddress)
+        {
+            refuse(refusal, ptr: spe.memory.PMBPTR.PTR, env: env, events: &events)
+        }
         return reevaluate(wasEnabled: wasEnabled, env: env, events: &events) ?? .written
     }
 }

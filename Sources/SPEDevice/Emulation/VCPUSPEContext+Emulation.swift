@@ -92,7 +92,7 @@ extension VCPUSPEContext {
     /// **Model decision:** records are aligned to `2^PMBIDR_EL1.Align` = 64 bytes.
     static let alignmentLog2 = Int(SPEIdentification.modelDefault.PMBIDR.Align)
 
-    private mutating func refuse(_ refusal: EnableRefusal, ptr: UInt64, env: KVMEnvironment, events: inout [SPEEvent]) {
+    mutating func refuse(_ refusal: EnableRefusal, ptr: UInt64, env: KVMEnvironment, events: inout [SPEEvent]) {
         spe.counters.enableRefusals[refusal, default: 0] += 1
         switch refusal {
         case .misprogrammed:
