@@ -11,6 +11,10 @@
 /// Critical sections are short and never wait for an event, call a handler or a callback.
 /// `pthread_mutex` rather than `Synchronization.Mutex`, because ThreadSanitizer reported false
 /// positives inside `Mutex` under contention (reference/swift-executors.md, pitfall 6).
+///
+/// `@unchecked Sendable` is safe: `state` is read and written only inside `withLock`, between
+/// `pthread_mutex_lock` and `pthread_mutex_unlock` on the one mutex; the mutex pointer is set in
+/// `init`, never changed, and freed only in `deinit`, when no other reference exists.
 final class IRQLock<State: Sendable>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State

@@ -43,6 +43,9 @@ struct TestThread {
 }
 
 /// A condition a thread waits on until a predicate holds; `ring` wakes it.
+///
+/// `@unchecked Sendable` is safe: its only state is the mutex and the condition variable, set in
+/// `init` and never reassigned, and used only through pthread calls, which are thread-safe.
 final class Doorbell: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
