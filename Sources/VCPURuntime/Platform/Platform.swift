@@ -1,0 +1,47 @@
+/// What the model sees of the machine it runs on. Model code uses nothing else for concurrency or
+/// time: every task is spawned through ``spawn(on:_:)`` (which sets the CPU as the task's executor
+/// preference), time comes only from ``now()``, waiting only through ``sleep(until:on:)`` and
+/// ``guestPeriod(on:until:)``, and randomness only from seeded generators.
+///
+/// Two platforms implement it: ``SimulatedPlatform`` (deterministic, one thread, virtual time) and
+/// the live platform (one thread per CPU, the real clock).
+public protocol Platform: AnyObject, Sendable {
+    /// Number of physical CPUs.
+    var cpuCount: Int { get }
+
+    /// The serial executor of `cpu`: actors bound to the CPU return it as their `unownedExecutor`.
+    func serialExecutor(cpu: Int) -> UnownedSerialExecutor
+
+    /// The task executor of `cpu`: a task that prefers it runs its nonisolated code and its default
+    /// actors' code on that CPU.
+    func taskExecutor(cpu: Int) -> any TaskExecutor
+
+    /// Starts a task bound to `cpu` (its executor preference).
+    func spawn(on cpu: Int, _ body: sending @escaping () async -> Void)
+
+    /// The platform's time in nanoseconds (virtual on the simulated platform).
+    func now() -> UInt64
+
+    /// Suspends the calling task until `deadline`; it resumes on `cpu`, in the caller's isolation.
+    func sleep(until deadline: UInt64, on cpu: Int, isolation: isolated (any Actor)?) async
+
+    /// The guest runs on `cpu` until `deadline` or until ``interruptGuest(cpu:)``: no other job of
+    /// that CPU runs meanwhile. Returns the time the period ended. The caller (the CPU's own actor)
+    /// resumes in its isolation as the CPU's next job, so its exit follows the period directly.
+    func guestPeriod(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async -> UInt64
+
+    /// A physical interrupt became deliverable on `cpu`: a guest period there ends now.
+    func interruptGuest(cpu: Int)
+}
+
+extension Platform {
+    /// Suspends the calling task until `deadline`, resuming in the caller's isolation.
+    public func sleep(until deadline: UInt64, on cpu: Int, caller: isolated (any Actor)? = #isolation) async {
+        await sleep(until: deadline, on: cpu, isolation: caller)
+    }
+
+    /// Runs a guest period, resuming in the caller's isolation.
+    public func guestPeriod(on cpu: Int, until deadline: UInt64, caller: isolated (any Actor)? = #isolation) async -> UInt64 {
+        await guestPeriod(on: cpu, until: deadline, isolation: caller)
+    }
+}

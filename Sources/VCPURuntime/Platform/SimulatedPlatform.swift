@@ -1,0 +1,325 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import SPEDevice
+import Synchronization
+
+/// The deterministic platform: one thread runs every job; each physical CPU is a lane with a FIFO
+/// of jobs; a seeded ``ScheduleStrategy`` picks the lane whose head job runs next; when no lane
+/// can run, virtual time jumps to the next timer or the end of a guest period. The same seed and
+/// configuration give the same run, job for job.
+///
+/// Work that reaches the platform from another thread (a task that escaped it) is counted in
+/// ``escapedJobs`` and fails the run; tasks alive with nothing runnable and no timer are a deadlock.
+public final class SimulatedPlatform: Platform {
+    public let cpuCount: Int
+    public let seed: UInt64
+    public let strategy: ScheduleStrategy
+    private let lanes: [SimulatedLane]
+    private let core: SimulatorCore
+
+    /// How a simulation ended.
+    public enum Outcome: Hashable, Sendable {
+        /// Every task finished.
+        case finished
+        /// Tasks are alive, nothing can run, and no timer or guest period is pending.
+        case deadlock(liveTasks: Int)
+    }
+
+    private init(cpus: Int, seed: UInt64, strategy: ScheduleStrategy, core: SimulatorCore, lanes: [SimulatedLane]) {
+        cpuCount = cpus
+        self.seed = seed
+        self.strategy = strategy
+        self.core = core
+        self.lanes = lanes
+    }
+}
+
+/// The simulator's mutable state, shared by the platform and its lanes (which reach it to enqueue).
+final class SimulatorCore: Sendable {
+    let state: Mutex<State>
+    let escapes = Atomic<Int>(0)
+
+    init(cpus: Int, seed: UInt64) {
+        state = Mutex(State(random: SplitMix64(seed: seed), queues: Array(repeating: LaneQueue(), count: cpus),
+            guest: Array(repeating: nil, count: cpus)))
+    }
+
+    struct State: ~Copyable {
+        var now: UInt64 = 0
+        var random: SplitMix64
+        var queues: [LaneQueue]
+        var guest: [GuestPeriod?]
+        var timers = TimerHeap()
+        var timerSequence: UInt64 = 0
+        var liveTasks = 0
+        var jobsRun: UInt64 = 0
+        var decisions: [UInt16] = []
+        var recordDecisions = false
+        var thread: pthread_t?
+        var currentLane: Int?
+        /// The lane whose next enqueued job goes to the front (a guest period just ended there).
+        var frontNext: Int?
+    }
+
+    /// A job for `lane` (from the runtime, through the lane's executor).
+    func enqueue(_ job: UnownedJob, lane: Int) {
+        let offThread = state.withLock { s -> Bool in
+            if s.frontNext == lane {
+                s.frontNext = nil
+                s.queues[lane].pushFront(job)
+            } else {
+                s.queues[lane].push(job)
+            }
+            return s.thread.map { pthread_equal($0, pthread_self()) == 0 } ?? false
+        }
+        if offThread { escapes.add(1, ordering: .relaxed) }
+    }
+
+    func isCurrent(lane: Int) -> Bool { state.withLock { $0.currentLane == lane } }
+
+    /// A guest period in progress on a lane.
+    struct GuestPeriod {
+        var end: UInt64
+        let continuation: CheckedContinuation<UInt64, Never>
+    }
+
+}
+
+extension SimulatedPlatform {
+    /// A platform of `cpus` CPUs whose choices are drawn from `seed` by `strategy`.
+    public convenience init(cpus: Int, seed: UInt64, strategy: ScheduleStrategy = .random) {
+        precondition(cpus > 0, "a platform needs a CPU")
+        let core = SimulatorCore(cpus: cpus, seed: seed)
+        self.init(cpus: cpus, seed: seed, strategy: strategy, core: core,
+            lanes: (0..<cpus).map { SimulatedLane(cpu: $0, core: core) })
+    }
+
+    // MARK: Platform
+
+    public func serialExecutor(cpu: Int) -> UnownedSerialExecutor { lanes[cpu].asUnownedSerialExecutor() }
+
+    public func taskExecutor(cpu: Int) -> any TaskExecutor { lanes[cpu] }
+
+    public func spawn(on cpu: Int, _ body: sending @escaping () async -> Void) {
+        core.state.withLock { $0.liveTasks += 1 }
+        Task(executorPreference: lanes[cpu]) {
+            await body()
+            self.core.state.withLock { $0.liveTasks -= 1 }
+        }
+    }
+
+    public func now() -> UInt64 { core.state.withLock { $0.now } }
+
+    public func sleep(until deadline: UInt64, on cpu: Int, isolation: isolated (any Actor)?) async {
+        checkThread()
+        await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<Void, Never>) in
+            core.state.withLock { s in
+                s.timerSequence += 1
+                s.timers.insert(Timer(deadline: max(deadline, s.now), sequence: s.timerSequence, continuation: continuation))
+            }
+        }
+    }
+
+    public func guestPeriod(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async -> UInt64 {
+        checkThread()
+        return await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<UInt64, Never>) in
+            core.state.withLock { s in
+                precondition(s.guest[cpu] == nil, "cpu\(cpu) is already running a guest")
+                s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation)
+            }
+        }
+    }
+
+    public func interruptGuest(cpu: Int) {
+        core.state.withLock { s in
+            if s.guest[cpu] != nil { s.guest[cpu]!.end = min(s.guest[cpu]!.end, s.now) }
+        }
+    }
+
+    // MARK: Running
+
+    /// Jobs or tasks that reached the platform from another thread: work that escaped it.
+    public var escapedJobs: Int { core.escapes.load(ordering: .relaxed) }
+
+    /// Jobs run so far.
+    public var jobsRun: UInt64 { core.state.withLock { $0.jobsRun } }
+
+    /// Tasks spawned and not finished.
+    public var liveTasks: Int { core.state.withLock { $0.liveTasks } }
+
+    /// The lane picked at each decision, when recording was asked for.
+    public var decisions: [UInt16] { core.state.withLock { $0.decisions } }
+
+    /// Records every scheduling decision (for replay files).
+    public func recordDecisions(_ on: Bool) { core.state.withLock { $0.recordDecisions = on } }
+
+    /// Counts work done off the simulator thread (model code calls this at its steps).
+    public func checkThread() {
+        let onThread = core.state.withLock { s in s.thread.map { pthread_equal($0, pthread_self()) != 0 } ?? true }
+        if !onThread { core.escapes.add(1, ordering: .relaxed) }
+    }
+
+    /// Runs the simulation on the calling thread until every task finished or nothing can run.
+    public func run() -> Outcome {
+        core.state.withLock { $0.thread = pthread_self() }
+        defer { core.state.withLock { $0.thread = nil } }
+        while true {
+            switch nextStep() {
+            case .run(let job, let lane):
+                job.runSynchronously(
+                    isolatedTo: lanes[lane].asUnownedSerialExecutor(), taskExecutor: lanes[lane].asUnownedTaskExecutor())
+                core.state.withLock { $0.currentLane = nil }
+            case .resumeTimer(let continuation):
+                continuation.resume()
+            case .endGuest(let continuation, let end):
+                continuation.resume(returning: end)
+            case .finished:
+                return .finished
+            case .deadlock(let live):
+                return .deadlock(liveTasks: live)
+            }
+        }
+    }
+
+    private enum Step {
+        case run(UnownedJob, Int)
+        case resumeTimer(CheckedContinuation<Void, Never>)
+        case endGuest(CheckedContinuation<UInt64, Never>, UInt64)
+        case finished
+        case deadlock(Int)
+    }
+
+    private func nextStep() -> Step {
+        core.state.withLock { s in
+            var runnable: [Int] = []
+            for lane in 0..<cpuCount where s.guest[lane] == nil && !s.queues[lane].isEmpty { runnable.append(lane) }
+            if !runnable.isEmpty {
+                let lane = strategy.pick(runnable, random: &s.random)
+                if s.recordDecisions { s.decisions.append(UInt16(lane)) }
+                s.jobsRun += 1
+                s.currentLane = lane
+                return .run(s.queues[lane].pop(), lane)
+            }
+            // Nothing runnable: the earliest guest period end or timer, guest periods first on a tie.
+            var guestLane: Int?
+            for lane in 0..<cpuCount {
+                if let period = s.guest[lane], guestLane.map({ period.end < s.guest[$0]!.end }) ?? true { guestLane = lane }
+            }
+            let timerDeadline = s.timers.first?.deadline
+            if let lane = guestLane, timerDeadline.map({ s.guest[lane]!.end <= $0 }) ?? true {
+                let period = s.guest[lane]!
+                s.guest[lane] = nil
+                s.now = max(s.now, period.end)
+                s.frontNext = lane
+                return .endGuest(period.continuation, s.now)
+            }
+            if let timer = s.timers.popFirst() {
+                s.now = max(s.now, timer.deadline)
+                return .resumeTimer(timer.continuation)
+            }
+            return s.liveTasks > 0 ? .deadlock(s.liveTasks) : .finished
+        }
+    }
+
+}
+
+/// One simulated CPU's executor: the serial executor of the actors bound to the CPU and the task
+/// executor of the tasks that prefer it. Its jobs go to the lane's FIFO.
+final class SimulatedLane: SerialExecutor, TaskExecutor {
+    let cpu: Int
+    private let core: SimulatorCore
+
+    init(cpu: Int, core: SimulatorCore) {
+        self.cpu = cpu
+        self.core = core
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) { core.enqueue(UnownedJob(job), lane: cpu) }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+
+    func checkIsolated() {
+        precondition(core.isCurrent(lane: cpu), "not on simulated cpu\(cpu)")
+    }
+}
+
+/// A FIFO of jobs with a cheap pop from the front.
+struct LaneQueue {
+    private var items: [UnownedJob] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+
+    mutating func push(_ job: UnownedJob) { items.append(job) }
+
+    mutating func pushFront(_ job: UnownedJob) {
+        if head > 0 {
+            head -= 1
+            items[head] = job
+        } else {
+            items.insert(job, at: 0)
+        }
+    }
+
+    mutating func pop() -> UnownedJob {
+        let job = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return job
+    }
+}
+
+/// A pending `sleep(until:)`.
+struct Timer {
+    let deadline: UInt64
+    let sequence: UInt64
+    let continuation: CheckedContinuation<Void, Never>
+}
+
+/// A binary min-heap of timers ordered by (deadline, sequence): the order never depends on hashing.
+struct TimerHeap {
+    private var items: [Timer] = []
+
+    var first: Timer? { items.first }
+
+    private static func before(_ a: Timer, _ b: Timer) -> Bool {
+        (a.deadline, a.sequence) < (b.deadline, b.sequence)
+    }
+
+    mutating func insert(_ timer: Timer) {
+        items.append(timer)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.before(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func popFirst() -> Timer? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count && Self.before(items[left], items[smallest]) { smallest = left }
+            if right < items.count && Self.before(items[right], items[smallest]) { smallest = right }
+            if smallest == parent { break }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return top
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import VCPURuntime
-
-@Suite struct VCPURuntimeSmokeTests {
-    @Test func moduleNamed() { #expect(VCPURuntimeModule.name == "VCPURuntime") }
-}
