@@ -22,7 +22,8 @@ let package = Package(
         .testTarget(name: "HostIRQTests", dependencies: ["HostIRQ"], swiftSettings: strict),
         .testTarget(name: "SPEDeviceTests", dependencies: ["SPEDevice"], swiftSettings: strict),
         .testTarget(
-            name: "VCPURuntimeTests", dependencies: ["VCPURuntime", "SPEDevice", "HostIRQ"], swiftSettings: strict),
+            name: "VCPURuntimeTests", dependencies: ["VCPURuntime", "SPEDevice", "HostIRQ"],
+            resources: [.copy("Scripts")], swiftSettings: strict),
         .testTarget(name: "spe-vmTests", dependencies: ["spe-vm"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

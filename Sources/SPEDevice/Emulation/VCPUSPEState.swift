@@ -76,6 +76,8 @@ public struct VCPUSPEState: Hashable, Sendable {
 
 /// What KVM's SPE emulation counted for one VCPU.
 public struct VCPUSPECounters: Hashable, Sendable {
+    public init() {}
+
     /// Management events that set the guest's in-memory `S` (from hardware or injected by KVM).
     public var managementEvents: UInt64 = 0
     /// Of those, injected by KVM at the enable edge, by check.

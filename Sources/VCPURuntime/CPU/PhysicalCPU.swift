@@ -1,0 +1,197 @@
+import HostIRQ
+import SPEDevice
+
+/// One physical CPU: its SPE device, its HostIRQ interface and the context of the VCPU loaded on
+/// it. An actor bound to the CPU's executor, so everything per-CPU is touched only from that CPU.
+/// A guest's batch of actions runs as entry → guest → exit with nothing else of the CPU in between:
+/// entry and the guest's execution are one synchronous job, the guest period is the platform's
+/// wait, and the exit is the first job after it.
+public actor PhysicalCPU {
+    public nonisolated let index: Int
+    public nonisolated let unownedExecutor: UnownedSerialExecutor
+    private let platform: any Platform
+    private let interface: CPUInterface
+    private let distributor: Distributor
+    /// The SPE device.
+    public private(set) var device: CPUSPEDevice
+    /// The context of the loaded VCPU (handed over at load, handed back at put).
+    private var context: VCPUSPEContext?
+    private var environment: KVMEnvironment?
+    /// Exits taken on this CPU, by reason.
+    public private(set) var exits = ExitCounts()
+    /// Virtual nanoseconds per guest operation.
+    public let nanosecondsPerOperation: UInt64 = 1
+    private var hostOperationsPerExit: UInt64 = 200
+    private var pmbirqLine = false
+
+    public init(index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?) throws(HostIRQError) {
+        self.index = index
+        unownedExecutor = platform.serialExecutor(cpu: index)
+        self.platform = platform
+        self.distributor = distributor
+        interface = try distributor.cpu(CPUID(index))
+        device = CPUSPEDevice(cpu: index, seed: seed, mutation: mutation)
+        try interface.configure(.spePMBIRQ, trigger: .level)
+        try interface.setEnabled(.spePMBIRQ, true)
+        interface.setWakeCallback { [platform] cpu, _ in platform.interruptGuest(cpu: cpu.rawValue) }
+        // The host's SPE driver: it runs inside `takeInterrupt()`, called only from this actor's own
+        // jobs, so it is on this CPU's executor and may assume the actor's isolation.
+        try interface.registerHandler(for: .spePMBIRQ) { [unowned self] _, _ in
+            self.assumeIsolated { cpu in cpu.serviceHostSPE() }
+        }
+    }
+
+    private func serviceHostSPE() -> HandlerResult {
+        let outcome = device.serviceHostInterrupt()
+        syncLine()
+        return outcome == .spurious ? .nothingToDo : .handled
+    }
+
+    /// The loaded VCPU, if any.
+    public var loadedVCPU: VCPUID? { context?.id }
+
+    // MARK: Load and put
+
+    /// `vcpu_load`: takes the VCPU's context.
+    public func load(_ incoming: VCPUSPEContext, environment: KVMEnvironment) throws(SPEDeviceError) {
+        precondition(context == nil, "cpu\(index) already holds \(context!.id)")
+        try device.load(incoming, vm: environment.vm)
+        context = incoming
+        self.environment = environment
+    }
+
+    /// `vcpu_put`: gives the VCPU's context back.
+    public func put() -> VCPUSPEContext {
+        guard let outgoing = context else { preconditionFailure("cpu\(index) holds no VCPU") }
+        device.put(outgoing)
+        context = nil
+        environment = nil
+        return outgoing
+    }
+
+    /// Runs `body` on the loaded VCPU's context outside the guest (the VMM or the guest changing its
+    /// memory, an observer reading it).
+    public func withLoadedContext<R: Sendable>(_ body: (inout VCPUSPEContext) -> R) -> R {
+        guard context != nil else { preconditionFailure("cpu\(index) holds no VCPU") }
+        return body(&context!)
+    }
+
+    // MARK: Running the guest
+
+    /// Runs `actions` in the guest: sampleable operations and direct accesses stay in the guest; a
+    /// trapped access exits (`sysreg`) and KVM handles it; a `PMBIRQ` exits (`irq`) and the guest
+    /// enters again; when the actions are done the guest yields (`hypercall`).
+    public func run(_ actions: [GuestAction], program: some OperationSource, from index: UInt64, at exceptionLevel: UInt8)
+        async -> (results: [GuestActionResult], next: UInt64)
+    {
+        guard var vcpu = context, let environment else { preconditionFailure("cpu\(self.index) holds no VCPU") }
+        context = nil
+        var results: [GuestActionResult] = []
+        var position = index
+        var inGuest = false
+        var pending = actions[...]
+        var remaining: UInt64?
+        while let action = pending.first {
+            if !inGuest {
+                switch device.enter(&vcpu, env: environment) {
+                case .entered:
+                    inGuest = true
+                case .lockedMemoryLimit(let needed):
+                    exits.count(.lockedMemory)
+                    // **Model decision:** the VMM raises the VM's limit by what is missing and re-runs.
+                    let account = environment.vm.lockedMemory
+                    account.setLimit(account.charged + needed)
+                    continue
+                }
+            }
+            switch action {
+            case .operations(let count):
+                let left = remaining ?? count
+                let start = platform.now()
+                let ran = device.runGuest(left, of: program, from: position, at: exceptionLevel, vcpu: &vcpu, now: start)
+                position &+= ran
+                syncLine()
+                _ = await platform.guestPeriod(on: self.index, until: start + ran * nanosecondsPerOperation)
+                if ran < left {
+                    remaining = left - ran
+                } else {
+                    remaining = nil
+                    results.append(.ran(count))
+                    pending = pending.dropFirst()
+                }
+                if device.unit.pmbirq {
+                    leave(&vcpu, .irq, environment)
+                    inGuest = false
+                }
+            case .access(let register, let value):
+                pending = pending.dropFirst()
+                switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
+                case .direct:
+                    let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu)
+                    results.append(read.map { .read($0) } ?? .wrote)
+                case .undefined:
+                    results.append(.undefined)
+                case .trapped:
+                    leave(&vcpu, .sysreg, environment)
+                    inGuest = false
+                    switch device.handleTrap(register, write: value, vcpu: &vcpu, env: environment) {
+                    case .read(let read): results.append(.read(read))
+                    case .written: results.append(.wrote)
+                    case .undefined: results.append(.undefined)
+                    case .lockedMemoryLimit:
+                        // The write is in memory; the pin is retried at the next entry.
+                        results.append(.wrote)
+                    }
+                }
+            }
+        }
+        if inGuest { leave(&vcpu, .hypercall, environment) }
+        context = vcpu
+        return (results, position)
+    }
+
+    /// Exit, then the host's side: take pending physical interrupts, do the exit handling.
+    private func leave(_ vcpu: inout VCPUSPEContext, _ reason: ExitReason, _ environment: KVMEnvironment) {
+        device.exit(&vcpu, env: environment, now: platform.now())
+        exits.count(reason)
+        syncLine()
+        takeInterrupts()
+        device.runHost(hostOperationsPerExit, now: platform.now())
+        syncLine()
+    }
+
+    /// Starts or stops the host's SPE session on this CPU.
+    public func setHostSession(_ on: Bool) {
+        if on {
+            if device.host == nil { device.startHostSession(HostPerfSession(cpu: index)) }
+        } else {
+            device.stopHostSession()
+        }
+        syncLine()
+        takeInterrupts()
+    }
+
+    /// Consumes the loaded VCPU's records in `[start, end)`, as its driver would.
+    public func consumeRecords(from start: UInt64, to end: UInt64) -> Result<[DecodedRecord], SPEDeviceError> {
+        guard context != nil else { preconditionFailure("cpu\(index) holds no VCPU") }
+        return device.consumeGuestBuffer(&context!, from: start, to: end)
+    }
+
+    /// The `PMBIRQ` line in HostIRQ follows the unit's line.
+    private func syncLine() {
+        let level = device.unit.pmbirq
+        guard level != pmbirqLine else { return }
+        pmbirqLine = level
+        _ = try? distributor.setLevel(.spePMBIRQ, high: level, on: CPUID(index))
+    }
+
+    /// The host takes its deliverable interrupts: its own `PMBIRQ` (the handler above) and kicks.
+    private func takeInterrupts() {
+        while interface.hasDeliverableInterrupt {
+            guard case .taken = try? interface.takeInterrupt() else { break }
+        }
+    }
+
+    /// HostIRQ's statistics of this CPU.
+    public var interruptStatistics: CPUInterruptStatistics { interface.statistics() }
+}

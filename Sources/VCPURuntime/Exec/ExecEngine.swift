@@ -1,0 +1,287 @@
+import HostIRQ
+import SPEDevice
+import Synchronization
+
+/// What `spe-vm exec` printed and how it ended.
+public struct ExecResult: Sendable {
+    /// The lines printed, in order.
+    public var output: [String]
+    /// 0 when every `expect` held and no rule broke, 1 otherwise (2 is for script errors, before a run).
+    public var exitStatus: Int32
+    /// The rules broken, in CPU then event order.
+    public var violations: [SPEViolation]
+    /// Work that escaped the simulated platform.
+    public var escapedJobs: Int
+}
+
+/// Runs a ``GuestScript`` on the simulated platform: one VM, `vcpus` VCPU actors, `pcpus` physical
+/// CPU actors, HostIRQ, and the SPE model with its checker. Consecutive guest actions of a VCPU run
+/// in one guest period; the guest yields to the script (a `hypercall` exit) when the next line is
+/// not one of its actions. Nothing printed depends on the wall clock.
+public enum ExecEngine {
+    /// Runs `script`. `writeFile` writes `dump` files (the tool writes them atomically).
+    public static func run(
+        _ script: GuestScript, writeFile: @escaping @Sendable (String, [UInt8]) throws -> Void
+    ) throws(RuntimeError) -> ExecResult {
+        let configuration = script.configuration
+        let platform = SimulatedPlatform(cpus: configuration.pcpus, seed: configuration.seed)
+        let distributor: Distributor
+        var cpus: [PhysicalCPU] = []
+        do {
+            distributor = try Distributor(cpuCount: configuration.pcpus)
+            for index in 0..<configuration.pcpus {
+                cpus.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor,
+                    seed: configuration.seed, mutation: configuration.mutation))
+            }
+        } catch {
+            preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
+        }
+        let vm = SPEVM(index: 0, configuration: SPEVMConfiguration(hiddenFeatures: configuration.hidden),
+            lockedMemoryLimit: configuration.memlockLimit)
+        let environment = KVMEnvironment(vm: vm, mutation: configuration.mutation)
+        var vcpus: [VCPU] = []
+        for index in 0..<configuration.vcpus {
+            let id = VCPUID(vm: 0, index: index)
+            var context = VCPUSPEContext(id: id)
+            do {
+                try context.spe.setIRQ(configuration.speIRQ, vcpu: id, vm: vm)
+                try context.spe.setSPU(Array(0..<configuration.pcpus), cpuCount: configuration.pcpus, vcpu: id, vm: vm)
+                try context.spe.setMaxBufferSize(configuration.maxBufferSize, vcpu: id, vm: vm)
+                try context.spe.initialize(vcpu: id, vm: vm)
+            } catch {
+                throw .model(error)
+            }
+            vcpus.append(VCPU(context: context, environment: environment,
+                program: SyntheticProgram(seed: configuration.seed &+ UInt64(index) &* 0x9E37)))
+        }
+        let session = ExecSession(script: script, platform: platform, cpus: cpus, vcpus: vcpus, writeFile: writeFile)
+        platform.spawn(on: 0) { await session.run() }
+        let outcome = platform.run()
+        var result = session.result
+        if case .deadlock(let live) = outcome {
+            result.output.append("deadlock: \(live) task(s) alive with nothing to run")
+            result.exitStatus = 1
+        }
+        result.escapedJobs = platform.escapedJobs
+        if result.escapedJobs > 0 {
+            result.output.append("escaped: \(result.escapedJobs) job(s) ran off the simulated platform")
+            result.exitStatus = 1
+        }
+        return result
+    }
+}
+
+/// The script's driver inside the simulation: one task, walking the lines.
+final class ExecSession: Sendable {
+    let script: GuestScript
+    let platform: SimulatedPlatform
+    let cpus: [PhysicalCPU]
+    let vcpus: [VCPU]
+    let writeFile: @Sendable (String, [UInt8]) throws -> Void
+    private let state = Mutex(ExecResult(output: [], exitStatus: 0, violations: [], escapedJobs: 0))
+
+    init(script: GuestScript, platform: SimulatedPlatform, cpus: [PhysicalCPU], vcpus: [VCPU],
+        writeFile: @escaping @Sendable (String, [UInt8]) throws -> Void)
+    {
+        self.script = script
+        self.platform = platform
+        self.cpus = cpus
+        self.vcpus = vcpus
+        self.writeFile = writeFile
+    }
+
+    var result: ExecResult { state.withLock { $0 } }
+
+    private func print(_ line: String) { state.withLock { $0.output.append(line) } }
+
+    private func fail(_ line: String) {
+        state.withLock {
+            $0.output.append(line)
+            $0.exitStatus = 1
+        }
+    }
+
+    func run() async {
+        let configuration = script.configuration
+        var placement = (0..<vcpus.count).map { $0 % cpus.count }
+        var current = 0
+        var lines = script.lines[...]
+        while let (number, command) = lines.first {
+            lines = lines.dropFirst()
+            let vcpu = vcpus[current]
+            let cpu = cpus[placement[current]]
+            switch command {
+            case .config:
+                continue
+            case .vcpu(let n):
+                current = n
+            case .migrate(let n):
+                placement[current] = n
+                if await vcpu.cpu != nil { await place(current, on: cpus[n]) }
+            case .write, .read, .expect, .run:
+                // This line and the guest actions right after it run in one guest period.
+                var batch: [(line: Int, command: ScriptCommand)] = [(number, command)]
+                while let next = lines.first, next.command.isGuestAction {
+                    batch.append(next)
+                    lines = lines.dropFirst()
+                }
+                await place(current, on: cpu)
+                let actions = batch.map { Self.action(for: $0.command) }
+                let results = await withTaskExecutorPreference(platform.taskExecutor(cpu: cpu.index)) {
+                    await vcpu.perform(actions)
+                }
+                for ((line, command), outcome) in zip(batch, results) { report(command, outcome, line: line) }
+            case .map(let range):
+                await vcpu.withContext { $0.memory.map(range) }
+            case .unmap(let stage, let range):
+                await vcpu.withContext { context in
+                    if stage == .stage1 { context.memory.unmapStage1(range) } else { context.memory.unmapStage2(range) }
+                }
+            case .virq:
+                let level = await vcpu.withContext { $0.spe.virtualLine }
+                print("virq \(configuration.speIRQ) level=\(level ? 1 : 0)")
+            case .expectVirq(let want):
+                let level = await vcpu.withContext { $0.spe.virtualLine }
+                if level != want {
+                    fail("expect failed: line \(number): virq \(configuration.speIRQ) level=\(level ? 1 : 0) want \(want ? 1 : 0)")
+                }
+            case .records:
+                for record in await records(current, on: cpu) { print(record.description) }
+            case .dump(let file):
+                let bytes = await vcpu.withContext { context -> [UInt8] in
+                    let (start, end) = Self.bufferExtent(context)
+                    return context.memory.read(start..<end)
+                }
+                do { try writeFile(file, bytes) } catch { fail("dump failed: line \(number): \(error)") }
+            case .stats:
+                for line in await statistics() { print(line) }
+            case .hostPerf(let on):
+                await cpu.setHostSession(on)
+            }
+        }
+        for cpu in cpus {
+            for violation in await cpu.device.checker.violations {
+                fail("violation: \(violation)")
+                state.withLock { $0.violations.append(violation) }
+            }
+        }
+        if !result.violations.isEmpty {
+            print("replay: the same script replays this run exactly (seed \(configuration.seed))")
+        }
+    }
+
+    /// Loads VCPU `v` on `cpu`, putting whatever VCPU holds that CPU first.
+    private func place(_ v: Int, on cpu: PhysicalCPU) async {
+        if let holder = await cpu.loadedVCPU, holder.index != v { await vcpus[holder.index].unload() }
+        do {
+            try await vcpus[v].place(on: cpu)
+        } catch {
+            fail("load refused: \(error)")
+        }
+    }
+
+    private static func action(for command: ScriptCommand) -> GuestAction {
+        switch command {
+        case .write(let register, let value): .access(register, write: value)
+        case .read(let register), .expect(let register, _, _): .access(register, write: nil)
+        case .run(let count): .operations(count)
+        default: preconditionFailure("\(command) is not a guest action")
+        }
+    }
+
+    private func report(_ command: ScriptCommand, _ outcome: GuestActionResult, line: Int) {
+        switch (command, outcome) {
+        case (.read(let register), .read(let value)):
+            print("\(register.name)=\(hex64(value))")
+        case (.read(let register), .undefined):
+            print("\(register.name)=undefined")
+        case (.expect(let register, let want, let mask), _):
+            let value: UInt64? = if case .read(let v) = outcome { v } else { nil }
+            guard let value else {
+                fail("expect failed: line \(line): \(register.name) is undefined for this guest")
+                return
+            }
+            if value & mask != want & mask {
+                fail("expect failed: line \(line): \(register.name)=\(hex64(value)) want \(hex64(want)) mask \(hex64(mask))")
+            }
+        case (.write(let register, _), .undefined):
+            print("\(register.name): write undefined")
+        default:
+            break
+        }
+    }
+
+    /// Where the guest's records are: from `PMBPTR_EL1` at the last enable edge to the in-memory
+    /// `PMBPTR_EL1`, no further than the limit.
+    static func bufferExtent(_ context: VCPUSPEContext) -> (UInt64, UInt64) {
+        let start = context.spe.bufferBase
+        let end = min(context.spe.memory.PMBPTR.PTR, context.spe.memory.limitAddress)
+        return (start, max(start, end))
+    }
+
+    private func records(_ v: Int, on cpu: PhysicalCPU) async -> [DecodedRecord] {
+        let vcpu = vcpus[v]
+        let (start, end) = await vcpu.withContext { Self.bufferExtent($0) }
+        let decoded: Result<[DecodedRecord], SPEDeviceError>
+        if await vcpu.cpu === cpu {
+            decoded = await cpu.consumeRecords(from: start, to: end)
+        } else {
+            decoded = await vcpu.withContext { context in
+                Result { () throws(SPEDeviceError) in
+                    try RecordDecoder.decode(context.memory.read(start..<end), maxSize: 64, allowTruncatedTail: true)
+                }
+            }
+        }
+        switch decoded {
+        case .success(let records): return records
+        case .failure(let error):
+            fail("records: \(error)")
+            return []
+        }
+    }
+
+    private func statistics() async -> [String] {
+        var exits = ExitCounts()
+        var written: UInt64 = 0
+        var dropped: [DropReason: UInt64] = [:]
+        var checked: UInt64 = 0
+        var violated = 0
+        for cpu in cpus {
+            exits.add(await cpu.exits)
+            let device = await cpu.device
+            written += device.unit.counters.written
+            for (reason, n) in device.unit.counters.dropped { dropped[reason, default: 0] += n }
+            checked += device.checker.eventsChecked
+            violated += device.checker.violations.count
+        }
+        var spe = VCPUSPECounters()
+        for vcpu in vcpus {
+            let counters = await vcpu.withContext { $0.spe.counters }
+            spe.managementEvents += counters.managementEvents
+            spe.pins += counters.pins
+            spe.bytesPinned += counters.bytesPinned
+            spe.unpins += counters.unpins
+            spe.pinNanoseconds += counters.pinNanoseconds
+            spe.driverOrderViolations += counters.driverOrderViolations
+            spe.lostSyndromeBits += counters.lostSyndromeBits
+            spe.hiddenFeatureInUse += counters.hiddenFeatureInUse
+            spe.stage2Warnings += counters.stage2Warnings
+            spe.trappedReads += counters.trappedReads
+            spe.trappedWrites += counters.trappedWrites
+        }
+        var lines = ["exits.total=\(exits.total)"]
+        for reason in ExitReason.allCases { lines.append("exits.\(reason.rawValue)=\(exits[reason])") }
+        lines.append("records.written=\(written)")
+        lines.append("records.dropped=\(dropped.values.reduce(0, +))")
+        for reason in DropReason.allCases { lines.append("records.dropped.\(reason.rawValue)=\(dropped[reason] ?? 0)") }
+        lines += [
+            "events.management=\(spe.managementEvents)", "pins=\(spe.pins)", "bytes.pinned=\(spe.bytesPinned)",
+            "unpins=\(spe.unpins)", "time.pinning=\(spe.pinNanoseconds)", "traps.read=\(spe.trappedReads)",
+            "traps.write=\(spe.trappedWrites)", "driver.order-violations=\(spe.driverOrderViolations)",
+            "syndrome.lost-bits=\(spe.lostSyndromeBits)", "hidden-feature.in-use=\(spe.hiddenFeatureInUse)",
+            "stage2.warnings=\(spe.stage2Warnings)", "time.now=\(platform.now())",
+            "invariants.checked=\(checked)", "invariants.violated=\(violated)",
+        ]
+        return lines
+    }
+}

@@ -1,0 +1,61 @@
+import SPEDevice
+
+/// A virtual CPU: a default actor (no executor of its own) holding the VCPU's architectural state
+/// while it is not loaded, and running on whichever physical CPU it is placed on. Moving it is
+/// `vcpu_put` on the old CPU and `vcpu_load` on the new one; its work then runs under the new
+/// CPU's executor preference. An actor's executor never changes.
+public actor VCPU {
+    public nonisolated let id: VCPUID
+    public nonisolated let environment: KVMEnvironment
+    /// The guest's program of sampleable operations.
+    public nonisolated let program: SyntheticProgram
+    /// The Exception level the guest's operations run at.
+    public nonisolated let exceptionLevel: UInt8
+    /// The context while the VCPU is not loaded (nil while a CPU holds it).
+    private var context: VCPUSPEContext?
+    /// The CPU it is loaded on.
+    public private(set) var cpu: PhysicalCPU?
+    private var position: UInt64 = 0
+
+    public init(context: VCPUSPEContext, environment: KVMEnvironment, program: SyntheticProgram, exceptionLevel: UInt8 = 0) {
+        id = context.id
+        self.environment = environment
+        self.program = program
+        self.exceptionLevel = exceptionLevel
+        self.context = context
+    }
+
+    /// Loads the VCPU on `target`, putting it from where it was first.
+    public func place(on target: PhysicalCPU) async throws(SPEDeviceError) {
+        if let current = cpu {
+            if current === target { return }
+            context = await current.put()
+            cpu = nil
+        }
+        guard let outgoing = context else { preconditionFailure("\(id) has no context to load") }
+        try await target.load(outgoing, environment: environment)
+        context = nil
+        cpu = target
+    }
+
+    /// Puts the VCPU from its CPU (it keeps its context).
+    public func unload() async {
+        guard let current = cpu else { return }
+        context = await current.put()
+        cpu = nil
+    }
+
+    /// Runs `actions` in the guest on the VCPU's CPU.
+    public func perform(_ actions: [GuestAction]) async -> [GuestActionResult] {
+        guard let cpu else { preconditionFailure("\(id) is not loaded") }
+        let (results, next) = await cpu.run(actions, program: program, from: position, at: exceptionLevel)
+        position = next
+        return results
+    }
+
+    /// Runs `body` on the VCPU's context, wherever it is.
+    public func withContext<R: Sendable>(_ body: @Sendable (inout VCPUSPEContext) -> R) async -> R {
+        if let cpu { return await cpu.withLoadedContext(body) }
+        return body(&context!)
+    }
+}
