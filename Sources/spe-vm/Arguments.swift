@@ -71,6 +71,7 @@ struct ParsedOptions: Equatable, Sendable {
                 continue
             }
             guard word.hasPrefix("--"), word.count > 2 else {
+                if word.hasPrefix("-") { throw .unknownFlag(word, command: spec.name) }
                 throw .unexpectedArgument(word, command: spec.name)
             }
             let body = word.dropFirst(2)
