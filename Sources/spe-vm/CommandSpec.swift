@@ -15,6 +15,8 @@ struct CommandSpec: Sendable {
     /// Paragraph lines printed under the usage by `spe-vm <command> --help`.
     let details: [String]
     let options: [OptionSpec]
+    /// Words the command takes besides its flags, as usage shows them (`[COMMAND]`).
+    var operands: String? = nil
     let action: @Sendable (ParsedOptions) -> ExitStatus
 
     /// Every command, in the order `--help` lists them.
@@ -26,7 +28,7 @@ struct CommandSpec: Sendable {
 
     /// `spe-vm run [--vcpus N] ...`.
     var usageLine: String {
-        (["spe-vm", name] + options.map { "[\($0.usage)]" }).joined(separator: " ")
+        (["spe-vm", name] + options.map { "[\($0.usage)]" } + (operands.map { [$0] } ?? [])).joined(separator: " ")
     }
 
     /// The text of `spe-vm <command> --help`.

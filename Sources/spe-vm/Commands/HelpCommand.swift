@@ -2,7 +2,8 @@
 enum HelpCommand {
     static let spec = CommandSpec(
         name: "help", summary: "show the usage, or one command's flags (spe-vm help run)",
-        details: [], options: [], action: { _ in
+        details: ["With a command name, prints that command's usage and flags."],
+        options: [], operands: "[COMMAND]", action: { _ in
             Console.out(Tool.usage)
             return .success
         })
@@ -14,7 +15,7 @@ enum HelpCommand {
             Console.out(Tool.usage)
             return .success
         case 1 where arguments[0] == "-h" || arguments[0] == "--help":
-            Console.out(Tool.usage)
+            Console.out(spec.helpText)
             return .success
         case 1:
             guard let command = CommandSpec.named(arguments[0]) else {
