@@ -22,7 +22,7 @@ struct ArgvFuzzTests {
         "--vcpus", "--pcpus", "--vms", "--rounds", "--operations", "--seed", "--mutation", "--", "-", "=", "",
         "--vcpus=", "--rounds=1", "--mutation=", "--mutation=no-service-clear-on-exit", "no-drain-on-exit",
         "0", "1", "2", "3", "-1", "x", "1e3", "0x10", "100000001", "18446744073709551616", "é", "--é", "\t",
-        "run run", "--operations=50",
+        "run run", "--operations=50", "--mutation=no-pmbptr-write-on-entry",
     ]
 
     /// A fixed list of seeded random argument vectors. Each run of `run` is kept short: a vector that

@@ -147,6 +147,20 @@ struct RunTests {
         #expect(Set(Self.caught).isDisjoint(with: Self.missed))
     }
 
+    @Test("a guest pointer left outside the buffer stops the run with exit 1, not a crash")
+    func pointerOutsideBuffer() throws {
+        let result = try ToolProcess.run(["run", "--rounds", "30", "--host-perf", "--mutation", "no-pmbptr-write-on-entry"])
+        #expect(result.exitedNormally)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("violation: pmbptr-written-before-entry on cpu0 vm0.vcpu0"))
+        #expect(result.stdoutLines.contains(
+            "stopped early: the guest driver of vm0.vcpu0 stopped: PMBPTR_EL1 0xffff000000100000 (buffer start 0x80000000) "
+                + "is outside its buffer [0x80000000, 0x80004000), so its records cannot be consumed"))
+        let json = try ToolProcess.jsonObject(
+            try ToolProcess.run(["run", "--json", "--rounds", "30", "--host-perf", "--mutation", "no-pmbptr-write-on-entry"]).stdout)
+        #expect((json["stopped"] as? String)?.hasPrefix("the guest driver of vm0.vcpu0 stopped") == true)
+    }
+
     @Test("one VCPU, one CPU, one round, one operation: a tiny run is clean")
     func tiny() throws {
         let result = try ToolProcess.run(["run", "--vcpus", "1", "--pcpus", "1", "--rounds", "1", "--operations", "1"])

@@ -16,15 +16,16 @@ struct RunReport: Sendable {
     let spuriousHostInterrupts: UInt64
     let eventsChecked: UInt64
     let violations: [SPEViolation]
-    /// The model refused a step of the scenario (an error, not a rule violation).
-    let modelError: String?
+    /// Why the scenario stopped early: the model refused a step, or a guest driver refused its
+    /// buffer (a broken model's doing); nil when it ran to the end.
+    let stopped: String?
     let elapsedSeconds: Double
 
     static let title = "spe-vm run: KVM arm64 guest SPE model (v6 RFC series), synchronous workbench"
     /// Violations the text report prints one by one; `--json` lists all.
     static let textViolationLimit = 50
 
-    init(configuration: RunConfiguration, workbench bench: SPEWorkbench, guest: GuestTally, modelError: String?, elapsedSeconds: Double) {
+    init(configuration: RunConfiguration, workbench bench: SPEWorkbench, guest: GuestTally, stopped: String?, elapsedSeconds: Double) {
         self.configuration = configuration
         exits = bench.exits
         var unit = UnitTotals()
@@ -54,12 +55,12 @@ struct RunReport: Sendable {
         spuriousHostInterrupts = bench.devices.reduce(0) { $0 + $1.spuriousInterrupts }
         eventsChecked = bench.eventsChecked
         violations = bench.violations
-        self.modelError = modelError
+        self.stopped = stopped
         self.elapsedSeconds = elapsedSeconds
     }
 
-    /// The exit status: 0 clean, 1 when a rule was broken or the model refused the scenario.
-    var status: ExitStatus { violations.isEmpty && modelError == nil ? .success : .violations }
+    /// The exit status: 0 clean, 1 when a rule was broken or the scenario had to stop.
+    var status: ExitStatus { violations.isEmpty && stopped == nil ? .success : .violations }
 
     var exitsPerSecond: Double { elapsedSeconds > 0 ? Double(exits.total) / elapsedSeconds : 0 }
 
@@ -101,7 +102,7 @@ struct RunReport: Sendable {
         if violations.count > Self.textViolationLimit {
             lines.append("  ... \(violations.count - Self.textViolationLimit) more (--json lists every violation)")
         }
-        if let modelError { lines.append("model error: \(modelError)") }
+        if let stopped { lines.append("stopped early: \(stopped)") }
         if status != .success { lines.append("replay: \(c.commandLine)") }
         lines.append(String(format: "timing (wall clock, varies run to run): %.3f s elapsed, %.0f exits per second",
             elapsedSeconds, exitsPerSecond))
@@ -175,7 +176,7 @@ struct RunReport: Sendable {
                 "exits_per_second": .number(exitsPerSecond),
             ]),
         ]
-        if let modelError { object["model_error"] = .string(modelError) }
+        if let stopped { object["stopped"] = .string(stopped) }
         return .object(object)
     }
 }

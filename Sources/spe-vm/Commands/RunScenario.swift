@@ -15,7 +15,7 @@ struct RunScenario {
         let config = configuration
         var bench = SPEWorkbench(cpus: config.pcpus, seed: config.seed, mutation: config.mutation)
         var guest = GuestTally()
-        var modelError: String?
+        var stopped: String?
         do throws(SPEDeviceError) {
             for _ in 0..<config.vms { bench.addVM() }
             for v in 0..<config.vcpus { try bench.addVCPU(vm: v % config.vms) }
@@ -28,12 +28,16 @@ struct RunScenario {
                     v, base: RunConfiguration.bufferBase(v), size: RunConfiguration.bufferSize,
                     interval: RunConfiguration.interval)
             }
-            for round in 0..<config.rounds {
+            rounds: for round in 0..<config.rounds {
                 for v in 0..<config.vcpus {
                     try bench.load(v, on: Int((UInt64(v) + round) % UInt64(config.pcpus)))
                     try bench.run(v, operations: config.operations)
                     if bench.vcpus[v].spe.memory.PMBSR.S {
-                        let records = try bench.serviceBuffer(v)
+                        if let problem = Self.driverRefusal(bench.vcpus[v], index: v) {
+                            stopped = problem
+                            break rounds
+                        }
+                        let records = try bench.serviceBuffer(v, restartAt: RunConfiguration.bufferBase(v))
                         guest.services += 1
                         guest.records += UInt64(records.count)
                         guest.truncated += UInt64(records.filter(\.truncated).count)
@@ -42,12 +46,31 @@ struct RunScenario {
             }
             for v in 0..<config.vcpus { bench.put(v) }
         } catch {
-            modelError = error.description
+            stopped = "the model refused a step: \(error.description)"
         }
         let elapsed = start.duration(to: clock.now)
         return RunReport(
-            configuration: config, workbench: bench, guest: guest, modelError: modelError,
+            configuration: config, workbench: bench, guest: guest, stopped: stopped,
             elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}
+
+extension RunScenario {
+    /// The guest driver's sanity check before it consumes its records: the records lie between
+    /// where the buffer started and the in-memory `PMBPTR_EL1`, both inside the VCPU's own buffer.
+    /// A broken model can leave another owner's pointer there; a driver then refuses to read, and
+    /// the run stops (its violations are still reported).
+    static func driverRefusal(_ vcpu: VCPUSPEContext, index v: Int) -> String? {
+        let base = RunConfiguration.bufferBase(v)
+        let buffer = base...(base + RunConfiguration.bufferSize)
+        let start = vcpu.spe.bufferBase
+        let pointer = vcpu.spe.memory.PMBPTR.PTR
+        guard buffer.contains(start), buffer.contains(pointer), start <= pointer else {
+            return "the guest driver of \(vcpu.id) stopped: PMBPTR_EL1 0x\(String(pointer, radix: 16)) (buffer start "
+                + "0x\(String(start, radix: 16))) is outside its buffer [0x\(String(base, radix: 16)), "
+                + "0x\(String(base + RunConfiguration.bufferSize, radix: 16))), so its records cannot be consumed"
+        }
+        return nil
     }
 }
 
