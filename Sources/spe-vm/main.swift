@@ -1,1 +1,3 @@
-print("spe-vm")
+import Foundation
+
+exit(Tool.main(Array(CommandLine.arguments.dropFirst())).rawValue)

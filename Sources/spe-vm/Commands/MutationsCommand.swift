@@ -1,0 +1,18 @@
+import SPEDevice
+
+/// `spe-vm mutations`: one line per deliberately broken variant of the model, `name<TAB>summary`.
+enum MutationsCommand {
+    static let spec = CommandSpec(
+        name: "mutations", summary: "list the model's mutations: name, a tab, what it breaks",
+        details: [
+            "One line per mutation, exactly 'name<TAB>summary'. Pass a name to 'spe-vm run --mutation'",
+            "to run the scenario with that broken variant; the rule it breaks is in 'spe-vm rules'.",
+        ],
+        options: [],
+        action: { _ in
+            Console.out(lines.joined(separator: "\n"))
+            return .success
+        })
+
+    static var lines: [String] { SPEMutation.allCases.map { "\($0.rawValue)\t\($0.summary)" } }
+}

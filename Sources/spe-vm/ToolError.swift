@@ -1,0 +1,64 @@
+/// Everything the command line can get wrong, one case per mistake, each with a message that says
+/// what was wrong and what is allowed. Every one of them ends the tool with exit status 2.
+enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No command was given.
+    case missingCommand
+    /// No such command.
+    case unknownCommand(String)
+    /// A flag before the command that the tool does not have.
+    case unknownGlobalFlag(String)
+    /// The command has no such flag.
+    case unknownFlag(String, command: String)
+    /// A flag that takes a value came last.
+    case missingValue(flag: String, expected: String)
+    /// A flag that takes no value was given one (`--json=yes`).
+    case unexpectedValue(flag: String, value: String)
+    /// A count that is not a whole number in its range.
+    case badNumber(flag: String, value: String, range: ClosedRange<UInt64>)
+    /// A value outside a fixed list of names.
+    case unknownChoice(flag: String, value: String, allowed: String)
+    /// A flag given twice.
+    case repeatedFlag(String)
+    /// A word the command does not take.
+    case unexpectedArgument(String, command: String)
+    /// Two values that do not fit together.
+    case inconsistent(String)
+
+    var description: String {
+        switch self {
+        case .missingCommand:
+            "no command given: commands are \(Self.commandList)"
+        case .unknownGlobalFlag(let flag):
+            "unknown flag '\(flag)': before a command only --help, -h and --version are allowed, then one of \(Self.commandList)"
+        case .unknownCommand(let name):
+            "unknown command '\(name)': commands are \(Self.commandList)"
+        case .unknownFlag(let flag, let command):
+            "unknown flag '\(flag)' for '\(command)': \(Self.flagList(of: command))"
+        case .missingValue(let flag, let expected):
+            "\(flag) needs a value: \(expected)"
+        case .unexpectedValue(let flag, let value):
+            "\(flag) takes no value, got '\(value)'"
+        case .badNumber(let flag, let value, let range):
+            "\(flag) takes a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'"
+        case .unknownChoice(let flag, let value, let allowed):
+            "\(flag) does not know '\(value)': \(allowed)"
+        case .repeatedFlag(let flag):
+            "\(flag) is given more than once: give it once"
+        case .unexpectedArgument(let word, let command):
+            "'\(command)' takes no argument '\(word)': \(Self.flagList(of: command))"
+        case .inconsistent(let message):
+            message
+        }
+    }
+
+    /// The line the tool prints on standard error.
+    var message: String { "spe-vm: \(description)" }
+
+    private static var commandList: String { CommandSpec.all.map(\.name).joined(separator: ", ") }
+
+    private static func flagList(of command: String) -> String {
+        guard let spec = CommandSpec.named(command) else { return "run 'spe-vm --help'" }
+        let flags = spec.options.map(\.flag) + ["--help"]
+        return "its flags are \(flags.joined(separator: ", "))"
+    }
+}
