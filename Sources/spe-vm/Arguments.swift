@@ -52,6 +52,8 @@ struct ParsedOptions: Equatable, Sendable {
     private(set) var choices: [String: String] = [:]
     /// `--help` was among the arguments.
     var wantsHelp = false
+    /// The words that are not flags (a file name, `-` for standard input), up to the command's limit.
+    private(set) var operands: [String] = []
 
     func isSet(_ name: String) -> Bool { switches.contains(name) }
     func number(_ name: String, default value: UInt64) -> UInt64 { numbers[name] ?? value }
@@ -71,8 +73,12 @@ struct ParsedOptions: Equatable, Sendable {
                 continue
             }
             guard word.hasPrefix("--"), word.count > 2 else {
-                if word.hasPrefix("-") { throw .unknownFlag(word, command: spec.name) }
-                throw .unexpectedArgument(word, command: spec.name)
+                if word.hasPrefix("-") && word != "-" { throw .unknownFlag(word, command: spec.name) }
+                guard parsed.operands.count < spec.operandLimit else {
+                    throw .unexpectedArgument(word, command: spec.name)
+                }
+                parsed.operands.append(word)
+                continue
             }
             let body = word.dropFirst(2)
             let name: String

@@ -2,7 +2,8 @@
 enum ExitStatus: Int32, Sendable {
     /// The command did what was asked (for `run`: no rule was broken).
     case success = 0
-    /// `run` found a broken rule (or the model refused the scenario).
+    /// `run` found a broken rule (or the model refused the scenario); `exec`: an `expect` failed or a
+    /// rule broke.
     case violations = 1
     /// The command line was wrong.
     case badInput = 2
@@ -17,11 +18,14 @@ struct CommandSpec: Sendable {
     let options: [OptionSpec]
     /// Words the command takes besides its flags, as usage shows them (`[COMMAND]`).
     var operands: String? = nil
+    /// How many words besides its flags the command takes at most.
+    var operandLimit = 0
     let action: @Sendable (ParsedOptions) -> ExitStatus
 
     /// Every command, in the order `--help` lists them.
     static let all: [CommandSpec] = [
         HelpCommand.spec, RegistersCommand.spec, MutationsCommand.spec, RulesCommand.spec, RunCommand.spec,
+        ExecCommand.spec,
     ]
 
     static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }

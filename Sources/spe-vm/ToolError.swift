@@ -23,6 +23,12 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedArgument(String, command: String)
     /// Two values that do not fit together.
     case inconsistent(String)
+    /// A command that needs an operand got none.
+    case missingOperand(command: String, expected: String)
+    /// A file could not be read.
+    case unreadableFile(path: String, reason: String)
+    /// A guest script is wrong.
+    case badScript(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -48,6 +54,12 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(command)' takes no argument '\(word)': \(Self.flagList(of: command))"
         case .inconsistent(let message):
             message
+        case .missingOperand(let command, let expected):
+            "'\(command)' needs \(expected)"
+        case .unreadableFile(let path, let reason):
+            "cannot read '\(path)': \(reason)"
+        case .badScript(let path, let reason):
+            "\(path): \(reason)"
         }
     }
 

@@ -138,6 +138,9 @@ public enum ScriptCommand: Hashable, Sendable {
         case mutation(SPEMutation)
     }
 
+    /// The most operations one `run` line may ask for (in discard mode every sample is work).
+    public static let maxOperations: UInt64 = 1_000_000_000
+
     /// The commands, for messages.
     public static let names = [
         "config", "vcpu", "migrate", "map", "unmap", "write", "read", "expect", "run", "virq", "records", "dump",
@@ -249,7 +252,11 @@ public enum ScriptCommand: Hashable, Sendable {
             }
         case "run":
             try arguments(1, "a number of operations: run OPS")
-            self = .run(try number(words[1], "run"))
+            let operations = try number(words[1], "run")
+            guard operations <= Self.maxOperations else {
+                throw fail("run takes at most \(Self.maxOperations) operations per line, got \(words[1]): split it over several lines")
+            }
+            self = .run(operations)
         case "virq":
             try arguments(0, "nothing")
             self = .virq
