@@ -9,20 +9,23 @@ import SPEDevice
 public actor PhysicalCPU {
     public nonisolated let index: Int
     public nonisolated let unownedExecutor: UnownedSerialExecutor
-    private let platform: any Platform
-    private let interface: CPUInterface
-    private let distributor: Distributor
+    let platform: any Platform
+    let interface: CPUInterface
+    let distributor: Distributor
     /// The SPE device.
-    public private(set) var device: CPUSPEDevice
+    public internal(set) var device: CPUSPEDevice
     /// The context of the loaded VCPU (handed over at load, handed back at put).
-    private var context: VCPUSPEContext?
-    private var environment: KVMEnvironment?
+    var context: VCPUSPEContext?
+    var environment: KVMEnvironment?
     /// Exits taken on this CPU, by reason.
-    public private(set) var exits = ExitCounts()
+    public internal(set) var exits = ExitCounts()
     /// Virtual nanoseconds per guest operation.
     public let nanosecondsPerOperation: UInt64 = 1
-    private var hostOperationsPerExit: UInt64 = 200
+    var hostOperationsPerExit: UInt64 = 200
     private var pmbirqLine = false
+    /// The VCPU that owns the CPU now, and those waiting for it, first come first served.
+    private var owner: VCPUID?
+    private var runQueue: [(vcpu: VCPUID, continuation: CheckedContinuation<Void, Never>)] = []
 
     public init(index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?) throws(HostIRQError) {
         self.index = index
@@ -49,6 +52,32 @@ public actor PhysicalCPU {
 
     /// The loaded VCPU, if any.
     public var loadedVCPU: VCPUID? { context?.id }
+
+    // MARK: Ownership
+
+    /// Waits until the CPU is `vcpu`'s to run on (first come, first served).
+    public func acquire(for vcpu: VCPUID) async {
+        if owner == nil {
+            owner = vcpu
+            return
+        }
+        await withCheckedContinuation { runQueue.append((vcpu, $0)) }
+    }
+
+    /// `vcpu` gives the CPU up; the next waiting VCPU gets it.
+    public func release(from vcpu: VCPUID) {
+        precondition(owner == vcpu, "\(vcpu) releases cpu\(index), which \(owner.map(\.description) ?? "nobody") owns")
+        guard !runQueue.isEmpty else {
+            owner = nil
+            return
+        }
+        let next = runQueue.removeFirst()
+        owner = next.vcpu
+        next.continuation.resume()
+    }
+
+    /// VCPUs waiting for the CPU.
+    public var runQueueDepth: Int { runQueue.count }
 
     // MARK: Load and put
 
@@ -178,7 +207,7 @@ public actor PhysicalCPU {
     }
 
     /// The `PMBIRQ` line in HostIRQ follows the unit's line.
-    private func syncLine() {
+    func syncLine() {
         let level = device.unit.pmbirq
         guard level != pmbirqLine else { return }
         pmbirqLine = level
@@ -186,7 +215,7 @@ public actor PhysicalCPU {
     }
 
     /// The host takes its deliverable interrupts: its own `PMBIRQ` (the handler above) and kicks.
-    private func takeInterrupts() {
+    func takeInterrupts() {
         while interface.hasDeliverableInterrupt {
             guard case .taken = try? interface.takeInterrupt() else { break }
         }

@@ -32,12 +32,33 @@ public protocol Platform: AnyObject, Sendable {
 
     /// A physical interrupt became deliverable on `cpu`: a guest period there ends now.
     func interruptGuest(cpu: Int)
+
+    /// A new waiter, for a task that blocks until woken or a deadline (a VCPU in WFI).
+    func makeWaiter() -> Waiter
+
+    /// Suspends the caller until ``wake(_:)`` or `deadline` (nil: no deadline); true if woken. A
+    /// wake that came before the wait is not lost: the wait returns at once.
+    func wait(_ waiter: Waiter, until deadline: UInt64?, isolation: isolated (any Actor)?) async -> Bool
+
+    /// Wakes `waiter` (now, or at its next wait). Safe from any job.
+    func wake(_ waiter: Waiter)
+}
+
+/// A handle a task waits on; see ``Platform/wait(_:until:isolation:)``.
+public struct Waiter: Hashable, Sendable {
+    public let id: Int
+    public init(id: Int) { self.id = id }
 }
 
 extension Platform {
     /// Suspends the calling task until `deadline`, resuming in the caller's isolation.
     public func sleep(until deadline: UInt64, on cpu: Int, caller: isolated (any Actor)? = #isolation) async {
         await sleep(until: deadline, on: cpu, isolation: caller)
+    }
+
+    /// Waits on `waiter`, resuming in the caller's isolation.
+    public func wait(_ waiter: Waiter, until deadline: UInt64?, caller: isolated (any Actor)? = #isolation) async -> Bool {
+        await wait(waiter, until: deadline, isolation: caller)
     }
 
     /// Runs a guest period, resuming in the caller's isolation.

@@ -64,6 +64,10 @@ final class SimulatorCore: Sendable {
         var currentLane: Int?
         /// The lane whose next enqueued job goes to the front (a guest period just ended there).
         var frontNext: Int?
+        /// Waiters: a suspended one has a continuation; a woken one not yet waiting has a pending wake.
+        var waiting: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var pendingWakes: Set<Int> = []
+        var nextWaiter = 0
     }
 
     /// A job for `lane` (from the runtime, through the lane's executor).
@@ -120,7 +124,7 @@ extension SimulatedPlatform {
         await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<Void, Never>) in
             core.state.withLock { s in
                 s.timerSequence += 1
-                s.timers.insert(Timer(deadline: max(deadline, s.now), sequence: s.timerSequence, continuation: continuation))
+                s.timers.insert(Timer(deadline: max(deadline, s.now), sequence: s.timerSequence, action: .resume(continuation)))
             }
         }
     }
@@ -139,6 +143,39 @@ extension SimulatedPlatform {
         core.state.withLock { s in
             if s.guest[cpu] != nil { s.guest[cpu]!.end = min(s.guest[cpu]!.end, s.now) }
         }
+    }
+
+    public func makeWaiter() -> Waiter {
+        core.state.withLock { s in
+            s.nextWaiter += 1
+            return Waiter(id: s.nextWaiter)
+        }
+    }
+
+    public func wait(_ waiter: Waiter, until deadline: UInt64?, isolation: isolated (any Actor)?) async -> Bool {
+        checkThread()
+        return await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<Bool, Never>) in
+            let early = core.state.withLock { s -> Bool in
+                if s.pendingWakes.remove(waiter.id) != nil { return true }
+                s.waiting[waiter.id] = continuation
+                if let deadline {
+                    s.timerSequence += 1
+                    s.timers.insert(Timer(deadline: max(deadline, s.now), sequence: s.timerSequence,
+                        action: .expire(waiter: waiter.id)))
+                }
+                return false
+            }
+            if early { continuation.resume(returning: true) }
+        }
+    }
+
+    public func wake(_ waiter: Waiter) {
+        let continuation = core.state.withLock { s -> CheckedContinuation<Bool, Never>? in
+            if let waiting = s.waiting.removeValue(forKey: waiter.id) { return waiting }
+            s.pendingWakes.insert(waiter.id)
+            return nil
+        }
+        continuation?.resume(returning: true)
     }
 
     // MARK: Running
@@ -178,6 +215,8 @@ extension SimulatedPlatform {
                 continuation.resume()
             case .endGuest(let continuation, let end):
                 continuation.resume(returning: end)
+            case .endWait(let continuation, let woken):
+                continuation.resume(returning: woken)
             case .finished:
                 return .finished
             case .deadlock(let live):
@@ -190,6 +229,7 @@ extension SimulatedPlatform {
         case run(UnownedJob, Int)
         case resumeTimer(CheckedContinuation<Void, Never>)
         case endGuest(CheckedContinuation<UInt64, Never>, UInt64)
+        case endWait(CheckedContinuation<Bool, Never>, woken: Bool)
         case finished
         case deadlock(Int)
     }
@@ -218,9 +258,17 @@ extension SimulatedPlatform {
                 s.frontNext = lane
                 return .endGuest(period.continuation, s.now)
             }
-            if let timer = s.timers.popFirst() {
-                s.now = max(s.now, timer.deadline)
-                return .resumeTimer(timer.continuation)
+            while let timer = s.timers.popFirst() {
+                switch timer.action {
+                case .resume(let continuation):
+                    s.now = max(s.now, timer.deadline)
+                    return .resumeTimer(continuation)
+                case .expire(let waiter):
+                    // A waiter woken earlier has left: its deadline is stale and moves no time.
+                    guard let continuation = s.waiting.removeValue(forKey: waiter) else { continue }
+                    s.now = max(s.now, timer.deadline)
+                    return .endWait(continuation, woken: false)
+                }
             }
             return s.liveTasks > 0 ? .deadlock(s.liveTasks) : .finished
         }
@@ -281,7 +329,15 @@ struct LaneQueue {
 struct Timer {
     let deadline: UInt64
     let sequence: UInt64
-    let continuation: CheckedContinuation<Void, Never>
+    let action: Action
+
+    /// What the timer does when it fires.
+    enum Action {
+        /// Resume a sleeping task.
+        case resume(CheckedContinuation<Void, Never>)
+        /// End a waiter's wait with "deadline", if it still waits.
+        case expire(waiter: Int)
+    }
 }
 
 /// A binary min-heap of timers ordered by (deadline, sequence): the order never depends on hashing.

@@ -1,0 +1,207 @@
+import HostIRQ
+import SPEDevice
+
+/// How a VCPU's time on a CPU ended.
+public enum SliceEnd: Hashable, Sendable {
+    /// The guest waits for an interrupt: the VCPU blocks and gives the CPU up.
+    case blocked
+    /// The guest powered off.
+    case stopped
+    /// The time slice ended.
+    case preempted
+    /// The host moves the VCPU to another CPU.
+    case moved(to: Int)
+}
+
+/// What KVM does with an exit, by reason: the dispatch table's entries.
+enum ExitAction: Sendable {
+    /// Emulate the trapped register access, then re-enter.
+    case emulateAccess
+    /// The host took its interrupts; re-enter unless the slice is over.
+    case hostInterrupt
+    /// The guest waits for an interrupt.
+    case block
+    /// A hypercall: the guest powers off, or continues.
+    case hypercall
+    /// Re-evaluate virtual interrupt levels (a level interrupt without hardware link was ended).
+    case reevaluateLevels
+    /// The host's timer ended the slice.
+    case endSlice
+    /// The VMM must act (locked memory); the model's VMM raises the limit.
+    case vmm
+}
+
+extension PhysicalCPU {
+    /// The dispatch table: exit reason → what KVM does.
+    static let exitTable: [ExitReason: ExitAction] = [
+        .sysreg: .emulateAccess, .irq: .hostInterrupt, .wfi: .block, .hypercall: .hypercall,
+        .maintenance: .reevaluateLevels, .preemption: .endSlice, .lockedMemory: .vmm,
+    ]
+
+    /// Runs the loaded VCPU's guest until it blocks, powers off, its slice ends at `sliceEnd`, or a
+    /// move is requested: entries and exits, each exit decoded and dispatched by ``exitTable``.
+    public func runSlice(
+        _ incoming: GuestState, vgic: VirtualInterruptController, control: VCPUControl, sliceEnd: UInt64
+    ) async -> (GuestState, SliceEnd) {
+        guard var vcpu = context, let environment else { preconditionFailure("cpu\(index) holds no VCPU") }
+        context = nil
+        var guest = incoming
+        var end: SliceEnd?
+        while end == nil {
+            guest.syncTimer(now: platform.now(), vgic: vgic)
+            let syndrome: ExitSyndrome
+            switch device.enter(&vcpu, env: environment) {
+            case .lockedMemoryLimit:
+                syndrome = .userspace
+            case .entered:
+                _ = try? vgic.enterGuest(on: CPUID(index))
+                syndrome = await runGuest(&vcpu, &guest, vgic: vgic, environment: environment, sliceEnd: sliceEnd)
+                device.exit(&vcpu, env: environment, now: platform.now())
+                _ = try? vgic.exitGuest()
+            }
+            let exit = DecodedExit.decode(syndrome)
+            exits.count(exit.reason ?? .irq)
+            syncLine()
+            syncSPELine(vcpu, vgic: vgic)
+            takeInterrupts()
+            device.runHost(hostOperationsPerExit, now: platform.now())
+            syncLine()
+            end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
+            if end == nil, let target = control.takeMove() { end = .moved(to: target) }
+        }
+        context = vcpu
+        return (guest, end!)
+    }
+
+    private func dispatch(
+        _ exit: DecodedExit, _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, environment: KVMEnvironment,
+        sliceEnd: UInt64
+    ) -> SliceEnd? {
+        guard let reason = exit.reason, let action = Self.exitTable[reason] else { return nil }
+        switch action {
+        case .emulateAccess:
+            guard case .sysreg(let encoding, _) = exit, let access = guest.pendingAccess,
+                let register = RegisterTable.entry(encoding: encoding)
+            else { return nil }
+            guest.pendingAccess = nil
+            let outcome = device.handleTrap(register, write: access.value, vcpu: &vcpu, env: environment)
+            if case .read(let value) = outcome { guest.workload.completedRead(register, value: value) }
+            if case .lockedMemoryLimit(let needed) = outcome { raiseLockedMemory(by: needed, environment) }
+        case .vmm:
+            if let pages = vcpu.spe.pinPending { raiseLockedMemory(by: pages.upperBound - pages.lowerBound, environment) }
+        case .block:
+            return .blocked
+        case .hypercall:
+            if guest.poweredOff { return .stopped }
+        case .reevaluateLevels, .hostInterrupt:
+            break
+        case .endSlice:
+            return .preempted
+        }
+        return platform.now() >= sliceEnd ? .preempted : nil
+    }
+
+    /// **Model decision:** the VMM raises the VM's locked-memory limit by what is missing.
+    private func raiseLockedMemory(by needed: UInt64, _ environment: KVMEnvironment) {
+        let account = environment.vm.lockedMemory
+        account.setLimit(account.charged + needed)
+    }
+
+    /// The guest runs its steps until one exits. Returns the exit's syndrome.
+    private func runGuest(
+        _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, vgic: VirtualInterruptController,
+        environment: KVMEnvironment, sliceEnd: UInt64
+    ) async -> ExitSyndrome {
+        while true {
+            deliverInterrupt(&guest, vgic: vgic)
+            switch guest.nextStep(now: platform.now()) {
+            case .operations(let count):
+                if let syndrome = await runOperations(count, &vcpu, &guest, sliceEnd: sliceEnd) { return syndrome }
+            case .access(let register, let value):
+                switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
+                case .direct:
+                    if let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu) {
+                        guest.workload.completedRead(register, value: read)
+                    }
+                case .undefined:
+                    break
+                case .trapped:
+                    guest.pendingAccess = (register, value)
+                    return .trappedAccess(register.spec.encoding, read: value == nil)
+                }
+            case .armTimer(let after):
+                let now = platform.now()
+                guest.timerDeadline = now &+ after < now ? .max : now + after
+                guest.syncTimer(now: platform.now(), vgic: vgic)
+            case .waitForInterrupt:
+                if !vgic.hasPendingInterrupt { return .waitForInterrupt }
+            case .hypercall:
+                return .hypercall()
+            case .endOfInterrupt(let raw):
+                if let intid = try? INTID(raw), let result = try? vgic.guestEndOfInterrupt(intid),
+                    result.maintenanceExitRequested
+                {
+                    return .irq(try! INTID(ExitSyndrome.maintenanceINTID))
+                }
+            case .powerOff:
+                guest.poweredOff = true
+                return .hypercall()
+            }
+        }
+    }
+
+    /// Sampleable operations in one guest period, until they are done, `PMBIRQ` rises, the virtual
+    /// timer fires, the slice ends, or another CPU interrupts this one. The unit runs ahead to find
+    /// `PMBIRQ`; when the period ends earlier, the device and the context are restored and exactly the
+    /// operations that fit are run again. Returns the exit's syndrome, or nil if the guest goes on.
+    private func runOperations(
+        _ count: UInt64, _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, sliceEnd: UInt64
+    ) async -> ExitSyndrome? {
+        let start = platform.now()
+        let timer = guest.timerLineHigh ? UInt64.max : (guest.timerDeadline ?? .max)
+        let limit = min(sliceEnd, timer)
+        guard limit > start else {
+            guest.queue.insert(.operations(count), at: 0)
+            return .irq(try! INTID(limit == timer ? INTID.virtualTimer.rawValue : ExitSyndrome.hostTimerINTID))
+        }
+        let planned = min(count, (limit - start) / nanosecondsPerOperation)
+        let savedDevice = device
+        let savedContext = vcpu
+        var ran = device.runGuest(planned, of: guest.program, from: guest.position, at: guest.exceptionLevel, vcpu: &vcpu, now: start)
+        let natural = start + ran * nanosecondsPerOperation
+        let ended = await platform.guestPeriod(on: index, until: natural)
+        if ended < natural {
+            device = savedDevice
+            vcpu = savedContext
+            ran = device.runGuest((ended - start) / nanosecondsPerOperation, of: guest.program, from: guest.position,
+                at: guest.exceptionLevel, vcpu: &vcpu, now: start)
+        }
+        guest.position &+= ran
+        if ran < count { guest.queue.insert(.operations(count - ran), at: 0) }
+        syncLine()
+        let now = platform.now()
+        if device.unit.pmbirq { return .irq(.spePMBIRQ) }
+        if interface.hasDeliverableInterrupt { return .irq(.kick) }
+        if now >= timer { return .irq(.virtualTimer) }
+        if now >= sliceEnd { return .irq(try! INTID(ExitSyndrome.hostTimerINTID)) }
+        return nil
+    }
+
+    /// The guest takes a pending virtual interrupt (its interrupts are unmasked outside handlers):
+    /// its handler's steps, then the end-of-interrupt, run before what it was doing.
+    private func deliverInterrupt(_ guest: inout GuestState, vgic: VirtualInterruptController) {
+        guard vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
+        guest.interruptsTaken[intid.rawValue, default: 0] += 1
+        let handler = guest.workload.handle(interrupt: intid.rawValue, now: platform.now())
+        guest.queue.insert(contentsOf: handler + [.endOfInterrupt(intid.rawValue)], at: 0)
+    }
+
+
+    /// The SPE virtual line in the virtual interface follows KVM's level for the VCPU.
+    func syncSPELine(_ vcpu: VCPUSPEContext, vgic: VirtualInterruptController) {
+        guard let irq = vcpu.spe.irq, let intid = try? INTID(irq) else { return }
+        if (try? vgic.level(of: intid)) != vcpu.spe.virtualLine {
+            _ = try? vgic.setLevel(intid, high: vcpu.spe.virtualLine)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import HostIRQ
+import SPEDevice
+import Synchronization
+
+/// Everything of a guest that is not architectural SPE state: its workload, the steps it is in the
+/// middle of, its program position and its virtual timer. A value carried by its VCPU and handed to
+/// the CPU it runs on for each slice.
+public struct GuestState: Sendable {
+    public var workload: any GuestWorkload
+    /// The steps under way (a handler's steps come first).
+    var queue: [GuestStep] = []
+    /// The guest's program of sampleable operations, its position and Exception level.
+    public let program: SyntheticProgram
+    public var position: UInt64 = 0
+    public let exceptionLevel: UInt8
+    /// `CNTV_CVAL_EL0` while the timer is armed.
+    public var timerDeadline: UInt64?
+    /// Whether KVM has the timer's virtual line high.
+    var timerLineHigh = false
+    /// A trapped access the guest made, waiting for KVM.
+    var pendingAccess: (register: SPERegisterID, value: UInt64?)?
+    /// The guest powered off.
+    public var poweredOff = false
+    /// Interrupts the guest took, by INTID.
+    public var interruptsTaken: [UInt32: Int] = [:]
+
+    public init(workload: any GuestWorkload, program: SyntheticProgram, exceptionLevel: UInt8 = 0) {
+        self.workload = workload
+        self.program = program
+        self.exceptionLevel = exceptionLevel
+    }
+
+    /// The virtual timer's line follows its condition (armed deadline reached), as a hardware-linked
+    /// level interrupt.
+    mutating func syncTimer(now: UInt64, vgic: VirtualInterruptController) {
+        let high = timerDeadline.map { now >= $0 } ?? false
+        guard high != timerLineHigh else { return }
+        timerLineHigh = high
+        _ = try? vgic.setLevel(.virtualTimer, high: high, hwLinked: true)
+    }
+
+    /// The next step, asking the workload when the queue is empty.
+    mutating func nextStep(now: UInt64) -> GuestStep {
+        if queue.isEmpty { queue = workload.nextSteps(now: now) }
+        if queue.isEmpty { return .powerOff }
+        return queue.removeFirst()
+    }
+}
+
+/// Requests to a VCPU from outside (the migrator), read by the CPU it runs on at each exit.
+public final class VCPUControl: Sendable {
+    private let target = Atomic<Int>(-1)
+
+    public init() {}
+
+    /// Asks the VCPU to move to `cpu` at its next exit.
+    public func requestMove(to cpu: Int) { target.store(cpu, ordering: .relaxed) }
+
+    /// The CPU a move was requested to, taking the request.
+    public func takeMove() -> Int? {
+        let cpu = target.exchange(-1, ordering: .relaxed)
+        return cpu < 0 ? nil : cpu
+    }
+
+    /// Whether a move is requested.
+    public var moveRequested: Bool { target.load(ordering: .relaxed) >= 0 }
+}

@@ -1,0 +1,73 @@
+import HostIRQ
+import SPEDevice
+
+/// One thing the guest does.
+public enum GuestStep: Hashable, Sendable {
+    /// Executes sampleable operations of its program.
+    case operations(UInt64)
+    /// Reads (`write == nil`) or writes a system register.
+    case access(SPERegisterID, write: UInt64?)
+    /// Programs its virtual timer to fire `after` nanoseconds from now (`CNTV_CVAL_EL0`: direct, no exit).
+    case armTimer(after: UInt64)
+    /// WFI: waits for an interrupt (an exit; the VCPU blocks until one is deliverable).
+    case waitForInterrupt
+    /// HVC: a hypercall (an exit).
+    case hypercall
+    /// Signals end-of-interrupt for `intid` (`ICC_EOIR1_EL1`, handled by the virtual interface).
+    case endOfInterrupt(UInt32)
+    /// The guest is done: the VCPU stops.
+    case powerOff
+}
+
+/// A guest OS in miniature: what the guest does next, and its interrupt handler. A value, so the
+/// guest's whole state travels with its VCPU.
+public protocol GuestWorkload: Sendable {
+    /// The steps the guest does next (empty: it has nothing more to do and powers off).
+    mutating func nextSteps(now: UInt64) -> [GuestStep]
+    /// The guest took virtual interrupt `intid` at `now`: the steps of its handler (the model ends
+    /// the interrupt itself after them unless they contain an end-of-interrupt).
+    mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep]
+    /// A read the guest made returned `value` (trapped or direct).
+    mutating func completedRead(_ register: SPERegisterID, value: UInt64)
+}
+
+extension GuestWorkload {
+    public mutating func completedRead(_ register: SPERegisterID, value: UInt64) {}
+}
+
+/// The cyclictest-in-a-guest pattern of the arm64 KVM `arch_timer` selftest: arm the virtual timer,
+/// wait for it in WFI, count each timer interrupt, `periods` times.
+public struct TimerWorkload: GuestWorkload, Hashable {
+    public let period: UInt64
+    public let periods: Int
+    /// Timer interrupts the guest took.
+    public private(set) var interrupts = 0
+    /// Other interrupts the guest took.
+    public private(set) var otherInterrupts = 0
+    private var armed = false
+
+    public init(period: UInt64, periods: Int) {
+        self.period = period
+        self.periods = periods
+    }
+
+    public mutating func nextSteps(now: UInt64) -> [GuestStep] {
+        if interrupts >= periods { return [] }
+        if !armed {
+            armed = true
+            return [.armTimer(after: period), .waitForInterrupt]
+        }
+        return [.waitForInterrupt]
+    }
+
+    public mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep] {
+        guard intid == INTID.virtualTimer.rawValue else {
+            otherInterrupts += 1
+            return []
+        }
+        interrupts += 1
+        armed = true
+        // Re-arming moves the deadline, which lowers the timer's line before the end-of-interrupt.
+        return interrupts < periods ? [.armTimer(after: period)] : [.armTimer(after: UInt64.max / 2)]
+    }
+}
