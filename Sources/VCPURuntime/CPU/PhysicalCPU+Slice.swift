@@ -62,11 +62,11 @@ extension PhysicalCPU {
             let exit = DecodedExit.decode(syndrome)
             exits.count(exit.reason ?? .irq)
             syncLine()
-            syncSPELine(vcpu, vgic: vgic)
             takeInterrupts()
+            end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
+            syncSPELine(vcpu, vgic: vgic)
             device.runHost(hostOperationsPerExit, now: platform.now())
             syncLine()
-            end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
             if end == nil, let target = control.takeMove() { end = .moved(to: target) }
         }
         context = vcpu
@@ -85,7 +85,9 @@ extension PhysicalCPU {
             else { return nil }
             guest.pendingAccess = nil
             let outcome = device.handleTrap(register, write: access.value, vcpu: &vcpu, env: environment)
-            if case .read(let value) = outcome { guest.workload.completedRead(register, value: value) }
+            if case .read(let value) = outcome {
+                guest.queue.insert(contentsOf: guest.workload.completedRead(register, value: value), at: 0)
+            }
             if case .lockedMemoryLimit(let needed) = outcome { raiseLockedMemory(by: needed, environment) }
         case .vmm:
             if let pages = vcpu.spe.pinPending { raiseLockedMemory(by: pages.upperBound - pages.lowerBound, environment) }
@@ -121,7 +123,7 @@ extension PhysicalCPU {
                 switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
                 case .direct:
                     if let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu) {
-                        guest.workload.completedRead(register, value: read)
+                        guest.queue.insert(contentsOf: guest.workload.completedRead(register, value: read), at: 0)
                     }
                 case .undefined:
                     break
@@ -142,6 +144,14 @@ extension PhysicalCPU {
                     result.maintenanceExitRequested
                 {
                     return .irq(try! INTID(ExitSyndrome.maintenanceINTID))
+                }
+            case .map(let range):
+                vcpu.memory.map(range)
+            case .consumeBuffer:
+                let start = vcpu.spe.bufferBase
+                let end = min(vcpu.spe.memory.PMBPTR.PTR, vcpu.spe.memory.limitAddress)
+                if case .success(let records) = device.consumeGuestBuffer(&vcpu, from: start, to: max(start, end)) {
+                    guest.workload.consumed(records)
                 }
             case .powerOff:
                 guest.poweredOff = true

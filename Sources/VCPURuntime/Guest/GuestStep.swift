@@ -15,6 +15,11 @@ public enum GuestStep: Hashable, Sendable {
     case hypercall
     /// Signals end-of-interrupt for `intid` (`ICC_EOIR1_EL1`, handled by the virtual interface).
     case endOfInterrupt(UInt32)
+    /// The guest maps `range` in its page tables (stage 1; the VM's memory is behind it at stage 2).
+    case map(Range<UInt64>)
+    /// The guest's SPE driver reads the records of its buffer (from where its last enable started
+    /// to `PMBPTR_EL1`): memory reads, no exit.
+    case consumeBuffer
     /// The guest is done: the VCPU stops.
     case powerOff
 }
@@ -27,12 +32,16 @@ public protocol GuestWorkload: Sendable {
     /// The guest took virtual interrupt `intid` at `now`: the steps of its handler (the model ends
     /// the interrupt itself after them unless they contain an end-of-interrupt).
     mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep]
-    /// A read the guest made returned `value` (trapped or direct).
-    mutating func completedRead(_ register: SPERegisterID, value: UInt64)
+    /// A read the guest made returned `value` (trapped or direct): the steps the guest does next,
+    /// before anything else it had queued.
+    mutating func completedRead(_ register: SPERegisterID, value: UInt64) -> [GuestStep]
+    /// The guest's driver read these records from its buffer.
+    mutating func consumed(_ records: [DecodedRecord])
 }
 
 extension GuestWorkload {
-    public mutating func completedRead(_ register: SPERegisterID, value: UInt64) {}
+    public mutating func completedRead(_ register: SPERegisterID, value: UInt64) -> [GuestStep] { [] }
+    public mutating func consumed(_ records: [DecodedRecord]) {}
 }
 
 /// The cyclictest-in-a-guest pattern of the arm64 KVM `arch_timer` selftest: arm the virtual timer,
