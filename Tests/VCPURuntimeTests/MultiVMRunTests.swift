@@ -6,7 +6,7 @@ import Testing
 
 /// Several VMs over-committed on fewer CPUs, migrating, with the host profiling itself on every CPU.
 @Suite struct MultiVMRunTests {
-    static func mixedRun(seed: UInt64) -> SimulatedRun.Result {
+    static func mixedRun(seed: UInt64, runtimeMutation: RuntimeMutation? = nil) -> SimulatedRun.Result {
         var run = SimulatedRun(
             cpus: 2,
             vms: [
@@ -18,6 +18,8 @@ import Testing
             seed: seed, migrateEvery: 30_000)
         run.timeSlice = 100_000
         run.hostPerf = true
+        run.runtimeMutation = runtimeMutation
+        run.timeLimit = 100_000_000
         return run.run()
     }
 
@@ -27,7 +29,9 @@ import Testing
         #expect(result.outcome == .finished)
         #expect(result.escapedJobs == 0)
         #expect(result.violations.map(\.description) == [])
+        #expect(result.runtimeViolations.map(\.description) == [])
         #expect(result.migrations > 10)
+        #expect(result.endTime < 100_000_000)
         for (id, guest) in result.guests where id.vm == 0 {
             let profile = try #require(guest.workload as? ProfileWorkload)
             // 40 chunks of 20,000 operations, a sample every 257: 3,112 samples, 256 records per

@@ -45,10 +45,14 @@ extension PhysicalCPU {
     ) async -> (GuestState, SliceEnd) {
         guard var vcpu = context, let environment else { preconditionFailure("cpu\(index) holds no VCPU") }
         context = nil
+        let previous = lastInterface
+        lastInterface = vgic
+        // The broken runtime sets the SPE line of whichever VCPU ran here before.
+        let speTarget = checker.mutation == .virqToWrongVCPU ? (previous ?? vgic) : vgic
         var guest = incoming
         var end: SliceEnd?
         while end == nil {
-            guest.syncTimer(now: platform.now(), vgic: vgic)
+            guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
             let syndrome: ExitSyndrome
             switch device.enter(&vcpu, env: environment) {
             case .lockedMemoryLimit:
@@ -64,9 +68,12 @@ extension PhysicalCPU {
             syncLine()
             takeInterrupts()
             end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
-            syncSPELine(vcpu, vgic: vgic)
+            syncSPELine(vcpu, vgic: speTarget)
+            checkDelivery(vcpu, guest, vgic: vgic)
             device.runHost(hostOperationsPerExit, now: platform.now())
             syncLine()
+            await platform.busy(on: index, until: platform.now() + exitNanoseconds)
+            if end == nil, platform.now() >= sliceEnd { end = .preempted }
             if end == nil, let target = control.takeMove() { end = .moved(to: target) }
         }
         context = vcpu
@@ -134,7 +141,7 @@ extension PhysicalCPU {
             case .armTimer(let after):
                 let now = platform.now()
                 guest.timerDeadline = now &+ after < now ? .max : now + after
-                guest.syncTimer(now: platform.now(), vgic: vgic)
+                guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
             case .waitForInterrupt:
                 if !vgic.hasPendingInterrupt { return .waitForInterrupt }
             case .hypercall:
@@ -206,6 +213,18 @@ extension PhysicalCPU {
         guest.queue.insert(contentsOf: handler + [.endOfInterrupt(intid.rawValue)], at: 0)
     }
 
+
+    /// `virq-delivered-to-owner` and `no-lost-virtual-interrupt` after an exit: the exiting VCPU's
+    /// interface has its SPE line at KVM's level, and a fired timer's line is up.
+    private func checkDelivery(_ vcpu: VCPUSPEContext, _ guest: GuestState, vgic: VirtualInterruptController) {
+        if let irq = vcpu.spe.irq, let intid = try? INTID(irq), let level = try? vgic.level(of: intid),
+            level != vcpu.spe.virtualLine
+        {
+            checker.report(.virqDeliveredToOwner, cpu: index, vcpu: vcpu.id, time: platform.now(),
+                "KVM's SPE line is \(vcpu.spe.virtualLine ? 1 : 0) but the VCPU's virtual interface has it \(level ? 1 : 0)")
+        }
+        guest.checkTimerDelivered(vgic: vgic, checker: checker, vcpu: vcpu.id, time: platform.now())
+    }
 
     /// The SPE virtual line in the virtual interface follows KVM's level for the VCPU.
     func syncSPELine(_ vcpu: VCPUSPEContext, vgic: VirtualInterruptController) {

@@ -22,13 +22,25 @@ public actor PhysicalCPU {
     /// Virtual nanoseconds per guest operation.
     public let nanosecondsPerOperation: UInt64 = 1
     var hostOperationsPerExit: UInt64 = 200
+    /// **Model decision:** virtual nanoseconds the CPU spends on one exit (world switch and
+    /// handling): the host's exit-handling work plus a fixed cost.
+    public var exitNanoseconds: UInt64 { hostOperationsPerExit * nanosecondsPerOperation + 300 }
     private var pmbirqLine = false
     /// The VCPU that owns the CPU now, and those waiting for it, first come first served.
     private var owner: VCPUID?
     private var runQueue: [(vcpu: VCPUID, continuation: CheckedContinuation<Void, Never>)] = []
 
-    public init(index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?) throws(HostIRQError) {
+    /// The run's runtime checker.
+    let checker: RuntimeChecker
+    /// The virtual interface of the VCPU that ran here last.
+    var lastInterface: VirtualInterruptController?
+
+    public init(
+        index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
+        checker: RuntimeChecker = RuntimeChecker()
+    ) throws(HostIRQError) {
         self.index = index
+        self.checker = checker
         unownedExecutor = platform.serialExecutor(cpu: index)
         self.platform = platform
         self.distributor = distributor
@@ -83,7 +95,13 @@ public actor PhysicalCPU {
 
     /// `vcpu_load`: takes the VCPU's context.
     public func load(_ incoming: VCPUSPEContext, environment: KVMEnvironment) throws(SPEDeviceError) {
-        precondition(context == nil, "cpu\(index) already holds \(context!.id)")
+        try incoming.spe.checkRunnable(on: index, vcpu: incoming.id, vm: environment.vm)
+        checker.noteLoad(incoming.id, on: index, time: platform.now())
+        if let stale = context {
+            // A broken runtime left another VCPU here (reported above): drop it so the run goes on.
+            device.put(stale)
+            context = nil
+        }
         try device.load(incoming, vm: environment.vm)
         context = incoming
         self.environment = environment
@@ -92,11 +110,15 @@ public actor PhysicalCPU {
     /// `vcpu_put`: gives the VCPU's context back.
     public func put() -> VCPUSPEContext {
         guard let outgoing = context else { preconditionFailure("cpu\(index) holds no VCPU") }
+        checker.notePut(outgoing.id, from: index)
         device.put(outgoing)
         context = nil
         environment = nil
         return outgoing
     }
+
+    /// A copy of the loaded VCPU's context, which stays loaded (only a broken runtime does this).
+    func copyOfContext() -> VCPUSPEContext? { context }
 
     /// Runs `body` on the loaded VCPU's context outside the guest (the VMM or the guest changing its
     /// memory, an observer reading it).

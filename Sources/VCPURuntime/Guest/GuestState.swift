@@ -32,11 +32,19 @@ public struct GuestState: Sendable {
 
     /// The virtual timer's line follows its condition (armed deadline reached), as a hardware-linked
     /// level interrupt.
-    mutating func syncTimer(now: UInt64, vgic: VirtualInterruptController) {
+    mutating func syncTimer(now: UInt64, vgic: VirtualInterruptController, mutation: RuntimeMutation? = nil) {
         let high = timerDeadline.map { now >= $0 } ?? false
         guard high != timerLineHigh else { return }
         timerLineHigh = high
+        if high && mutation == .timerLineNotRaised { return }
         _ = try? vgic.setLevel(.virtualTimer, high: high, hwLinked: true)
+    }
+
+    /// `no-lost-virtual-interrupt`: a timer that fired has its line raised in the interface.
+    func checkTimerDelivered(vgic: VirtualInterruptController, checker: RuntimeChecker, vcpu: VCPUID, time: UInt64) {
+        guard timerLineHigh, (try? vgic.level(of: .virtualTimer)) == false else { return }
+        checker.report(.noLostVirtualInterrupt, cpu: nil, vcpu: vcpu, time: time,
+            "the virtual timer fired at \(timerDeadline ?? 0) but its line is low in the virtual interface")
     }
 
     /// The next step, asking the workload when the queue is empty.

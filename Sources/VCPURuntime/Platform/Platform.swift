@@ -30,6 +30,10 @@ public protocol Platform: AnyObject, Sendable {
     /// resumes in its isolation as the CPU's next job, so its exit follows the period directly.
     func guestPeriod(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async -> UInt64
 
+    /// The host keeps `cpu` busy until `deadline` (exit handling): like a guest period, no other job of
+    /// the CPU runs meanwhile, but an interrupt does not end it.
+    func busy(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async
+
     /// A physical interrupt became deliverable on `cpu`: a guest period there ends now.
     func interruptGuest(cpu: Int)
 
@@ -59,6 +63,11 @@ extension Platform {
     /// Waits on `waiter`, resuming in the caller's isolation.
     public func wait(_ waiter: Waiter, until deadline: UInt64?, caller: isolated (any Actor)? = #isolation) async -> Bool {
         await wait(waiter, until: deadline, isolation: caller)
+    }
+
+    /// Keeps `cpu` busy, resuming in the caller's isolation.
+    public func busy(on cpu: Int, until deadline: UInt64, caller: isolated (any Actor)? = #isolation) async {
+        await busy(on: cpu, until: deadline, isolation: caller)
     }
 
     /// Runs a guest period, resuming in the caller's isolation.

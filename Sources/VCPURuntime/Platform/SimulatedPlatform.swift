@@ -28,7 +28,14 @@ public final class SimulatedPlatform: Platform {
         case finished
         /// Tasks are alive, nothing can run, and no timer or guest period is pending.
         case deadlock(liveTasks: Int)
+        /// Virtual time reached the run's limit with tasks still alive.
+        case timeLimit(liveTasks: Int)
+        /// Jobs kept running without virtual time advancing (a livelock in the model).
+        case livelock(liveTasks: Int)
     }
+
+    /// Jobs without virtual time advancing after which a run is a livelock.
+    public static let livelockJobs: UInt64 = 5_000_000
 
     private init(cpus: Int, seed: UInt64, strategy: ScheduleStrategy, core: SimulatorCore, lanes: [SimulatedLane]) {
         cpuCount = cpus
@@ -68,6 +75,9 @@ final class SimulatorCore: Sendable {
         var waiting: [Int: CheckedContinuation<Bool, Never>] = [:]
         var pendingWakes: Set<Int> = []
         var nextWaiter = 0
+        var timeLimit = UInt64.max
+        var jobsAtLastAdvance: UInt64 = 0
+        var lastAdvance: UInt64 = 0
     }
 
     /// A job for `lane` (from the runtime, through the lane's executor).
@@ -90,6 +100,8 @@ final class SimulatorCore: Sendable {
     struct GuestPeriod {
         var end: UInt64
         let continuation: CheckedContinuation<UInt64, Never>
+        /// Whether an interrupt ends it (a guest period) or not (host work).
+        var interruptible = true
     }
 
 }
@@ -139,9 +151,19 @@ extension SimulatedPlatform {
         }
     }
 
+    public func busy(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async {
+        checkThread()
+        _ = await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<UInt64, Never>) in
+            core.state.withLock { s in
+                precondition(s.guest[cpu] == nil, "cpu\(cpu) is already busy")
+                s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation, interruptible: false)
+            }
+        }
+    }
+
     public func interruptGuest(cpu: Int) {
         core.state.withLock { s in
-            if s.guest[cpu] != nil { s.guest[cpu]!.end = min(s.guest[cpu]!.end, s.now) }
+            if s.guest[cpu]?.interruptible == true { s.guest[cpu]!.end = min(s.guest[cpu]!.end, s.now) }
         }
     }
 
@@ -192,6 +214,9 @@ extension SimulatedPlatform {
     /// The lane picked at each decision, when recording was asked for.
     public var decisions: [UInt16] { core.state.withLock { $0.decisions } }
 
+    /// Stops the run when virtual time would pass `limit`.
+    public func setTimeLimit(_ limit: UInt64) { core.state.withLock { $0.timeLimit = limit } }
+
     /// Records every scheduling decision (for replay files).
     public func recordDecisions(_ on: Bool) { core.state.withLock { $0.recordDecisions = on } }
 
@@ -221,6 +246,10 @@ extension SimulatedPlatform {
                 return .finished
             case .deadlock(let live):
                 return .deadlock(liveTasks: live)
+            case .timeLimit(let live):
+                return .timeLimit(liveTasks: live)
+            case .livelock(let live):
+                return .livelock(liveTasks: live)
             }
         }
     }
@@ -232,12 +261,19 @@ extension SimulatedPlatform {
         case endWait(CheckedContinuation<Bool, Never>, woken: Bool)
         case finished
         case deadlock(Int)
+        case timeLimit(Int)
+        case livelock(Int)
     }
 
     private func nextStep() -> Step {
         core.state.withLock { s in
             var runnable: [Int] = []
             for lane in 0..<cpuCount where s.guest[lane] == nil && !s.queues[lane].isEmpty { runnable.append(lane) }
+            if s.now != s.lastAdvance {
+                s.lastAdvance = s.now
+                s.jobsAtLastAdvance = s.jobsRun
+            }
+            if s.jobsRun - s.jobsAtLastAdvance > Self.livelockJobs { return .livelock(s.liveTasks) }
             if !runnable.isEmpty {
                 let lane = strategy.pick(runnable, random: &s.random)
                 if s.recordDecisions { s.decisions.append(UInt16(lane)) }
@@ -251,6 +287,8 @@ extension SimulatedPlatform {
                 if let period = s.guest[lane], guestLane.map({ period.end < s.guest[$0]!.end }) ?? true { guestLane = lane }
             }
             let timerDeadline = s.timers.first?.deadline
+            let next = min(guestLane.map { s.guest[$0]!.end } ?? .max, timerDeadline ?? .max)
+            if next != .max && next > s.timeLimit { return .timeLimit(s.liveTasks) }
             if let lane = guestLane, timerDeadline.map({ s.guest[lane]!.end <= $0 }) ?? true {
                 let period = s.guest[lane]!
                 s.guest[lane] = nil

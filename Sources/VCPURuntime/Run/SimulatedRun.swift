@@ -28,6 +28,11 @@ public struct SimulatedRun: Sendable {
     public var timeSlice: UInt64 = 1_000_000
     public var hostPerf = false
     public var mutation: SPEMutation?
+    /// A deliberately broken variant of the runtime, if any.
+    public var runtimeMutation: RuntimeMutation?
+    /// Virtual time at which the run stops if it has not ended (a broken model may leave a VCPU
+    /// blocked or storming for ever).
+    public var timeLimit: UInt64 = 10_000_000_000
 
     public init(cpus: Int, vms: [VM], seed: UInt64, migrateEvery: UInt64? = nil) {
         self.cpus = cpus
@@ -42,6 +47,8 @@ public struct SimulatedRun: Sendable {
         public var guests: [(id: VCPUID, guest: GuestState)]
         public var exits: ExitCounts
         public var violations: [SPEViolation]
+        /// The runtime rules broken.
+        public var runtimeViolations: [RuntimeViolation]
         public var eventsChecked: UInt64
         public var migrations: Int
         public var escapedJobs: Int
@@ -58,13 +65,15 @@ public struct SimulatedRun: Sendable {
     public func run() -> Result {
         let platform = SimulatedPlatform(cpus: cpus, seed: seed)
         platform.recordDecisions(true)
+        platform.setTimeLimit(timeLimit)
+        let checker = RuntimeChecker(mutation: runtimeMutation)
         let distributor: Distributor
         var physical: [PhysicalCPU] = []
         do {
             distributor = try Distributor(cpuCount: cpus)
             for index in 0..<cpus {
                 physical.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor, seed: seed,
-                    mutation: mutation))
+                    mutation: mutation, checker: checker))
             }
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
@@ -97,7 +106,8 @@ public struct SimulatedRun: Sendable {
                 let program = SyntheticProgram(seed: random.next())
                 members.append((
                     VCPU(context: context, environment: environment, program: program),
-                    VCPUWorld(platform: platform, cpus: physical, vgic: vgic, control: VCPUControl(), timeSlice: timeSlice),
+                    VCPUWorld(platform: platform, cpus: physical, vgic: vgic, control: VCPUControl(), timeSlice: timeSlice,
+                        checker: checker),
                     GuestState(workload: vm.workload(index), program: program)
                 ))
             }
@@ -123,9 +133,10 @@ public struct SimulatedRun: Sendable {
             let interfaces = members.map(\.world.vgic)
             let cpuCount = cpus
             let migratorSeed = seed ^ 0x6D69_6772_6174_6F72
+            let limit = timeLimit
             platform.spawn(on: 0) {
                 var random = SplitMix64(seed: migratorSeed)
-                while shared.alive > 0 {
+                while shared.alive > 0 && platform.now() < limit {
                     await platform.sleep(until: platform.now() + every, on: 0)
                     let victim = Int(random.next() % UInt64(controls.count))
                     controls[victim].requestMove(to: Int(random.next() % UInt64(cpuCount)))
@@ -140,9 +151,13 @@ public struct SimulatedRun: Sendable {
         let outcome = platform.run()
         let final = shared.results
         let (exits, violations, checked) = shared.gathered
+        if platform.escapedJobs > 0 {
+            checker.report(.noEscapedJob, cpu: nil, vcpu: nil, time: platform.now(),
+                "\(platform.escapedJobs) job(s) ran off the simulated platform")
+        }
         return Result(
             guests: members.indices.compactMap { flat in final[flat].map { (members[flat].vcpu.id, $0) } },
-            exits: exits, violations: violations, eventsChecked: checked, migrations: shared.migrations,
+            exits: exits, violations: violations, runtimeViolations: checker.violations, eventsChecked: checked, migrations: shared.migrations,
             escapedJobs: platform.escapedJobs, outcome: outcome, decisions: platform.decisions,
             endTime: platform.now(), virtualInterrupts: members.map { $0.world.vgic.statistics() })
     }

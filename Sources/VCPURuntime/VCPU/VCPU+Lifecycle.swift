@@ -23,8 +23,14 @@ public struct VCPUWorld: Sendable {
     public let control: VCPUControl
     /// Virtual nanoseconds a VCPU may run before the host preempts it.
     public let timeSlice: UInt64
+    /// The run's runtime checker (and its mutation, if any).
+    public let checker: RuntimeChecker
 
-    public init(platform: any Platform, cpus: [PhysicalCPU], vgic: VirtualInterruptController, control: VCPUControl, timeSlice: UInt64) {
+    public init(
+        platform: any Platform, cpus: [PhysicalCPU], vgic: VirtualInterruptController, control: VCPUControl,
+        timeSlice: UInt64, checker: RuntimeChecker
+    ) {
+        self.checker = checker
         self.platform = platform
         self.cpus = cpus
         self.vgic = vgic
@@ -46,8 +52,8 @@ extension VCPU {
         while life != .stopped {
             life = await withTaskExecutorPreference(world.platform.taskExecutor(cpu: cpu)) {
                 switch life {
-                case .created: return self.created()
-                case .runnable: return await self.runnable(on: world.cpus[cpu])
+                case .created: return self.created(world: world)
+                case .runnable: return await self.runnable(on: world.cpus[cpu], world: world)
                 case .running: return await self.running(&guest, world: world, cpu: cpu)
                 case .exited(let end): return await self.exited(end, world: world, cpu: &cpu)
                 case .blocked: return await self.blocked(&guest, world: world, waiter: waiter, cpu: &cpu)
@@ -59,10 +65,16 @@ extension VCPU {
         return guest
     }
 
-    private func created() -> Lifecycle { .runnable }
+    private func created(world: VCPUWorld) -> Lifecycle {
+        if world.checker.mutation == .workOffPlatform {
+            // The broken runtime's bookkeeping: a helper thread, waited for.
+            runOnHelperThread { [platform = world.platform] in (platform as? SimulatedPlatform)?.checkThread() }
+        }
+        return .runnable
+    }
 
     /// Waits for the CPU, then loads the VCPU on it.
-    private func runnable(on cpu: PhysicalCPU) async -> Lifecycle {
+    private func runnable(on cpu: PhysicalCPU, world: VCPUWorld) async -> Lifecycle {
         await cpu.acquire(for: id)
         do {
             try await place(on: cpu)
@@ -83,7 +95,11 @@ extension VCPU {
     /// Leaves the CPU (put, then release), moving if asked.
     private func exited(_ end: SliceEnd, world: VCPUWorld, cpu: inout Int) async -> Lifecycle {
         let current = world.cpus[cpu]
-        await unload()
+        if case .moved = end, world.checker.mutation == .putSkippedOnMove {
+            await leaveWithoutPut()
+        } else {
+            await unload()
+        }
         await current.release(from: id)
         switch end {
         case .blocked: return .blocked
@@ -101,7 +117,8 @@ extension VCPU {
             guard case .blocked = (try? world.vgic.blockInWFI()) ?? .interruptPending else { break }
             let deadline = guest.timerLineHigh ? nil : guest.timerDeadline
             _ = await world.platform.wait(waiter, until: deadline)
-            guest.syncTimer(now: world.platform.now(), vgic: world.vgic)
+            guest.syncTimer(now: world.platform.now(), vgic: world.vgic, mutation: world.checker.mutation)
+            guest.checkTimerDelivered(vgic: world.vgic, checker: world.checker, vcpu: id, time: world.platform.now())
             _ = try? world.vgic.unblock()
         }
         if let target = world.control.takeMove() { cpu = target }

@@ -45,6 +45,14 @@ public actor VCPU {
         cpu = nil
     }
 
+    /// Leaves its CPU without `vcpu_put`, keeping a copy of its context (only the
+    /// `put-skipped-on-move` mutation does this).
+    func leaveWithoutPut() async {
+        guard let current = cpu else { return }
+        context = await current.copyOfContext()
+        cpu = nil
+    }
+
     /// Runs `actions` in the guest on the VCPU's CPU.
     public func perform(_ actions: [GuestAction]) async -> [GuestActionResult] {
         guard let cpu else { preconditionFailure("\(id) is not loaded") }
