@@ -226,4 +226,22 @@ struct ExecToolTests {
         #expect(first.stdout == second.stdout)
         #expect(first.stderr == second.stderr)
     }
+
+    @Test("the README's example script passes")
+    func readmeExample() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let start = try #require(text.range(of: "```\nmap 0 0x2000"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let example = String(text[text.index(start.lowerBound, offsetBy: 4)..<end.lowerBound])
+        #expect(example.split(separator: "\n").count == 6)
+        let result = try runTool(["exec", "-"], input: example)
+        #expect(result.status == 0)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "")
+        let broken = try runTool(["exec", "-"], input: example + "expect PMBSR_EL1 0\n")
+        #expect(broken.status == 1)
+        #expect(broken.stdoutLines == ["expect failed: line 7: PMBSR_EL1=0x0000000000020001 want 0x0000000000000000 mask 0xffffffffffffffff"])
+    }
 }
