@@ -51,7 +51,11 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
         case .repeatedFlag(let flag):
             "\(flag) is given more than once: give it once"
         case .unexpectedArgument(let word, let command):
-            "'\(command)' takes no argument '\(word)': \(Self.flagList(of: command))"
+            if let spec = CommandSpec.named(command), spec.operandLimit > 0, let operands = spec.operands {
+                "'\(command)' takes one \(operands) and its flags, got an extra argument '\(word)'"
+            } else {
+                "'\(command)' takes no argument '\(word)': \(Self.flagList(of: command))"
+            }
         case .inconsistent(let message):
             message
         case .missingOperand(let command, let expected):

@@ -34,7 +34,7 @@ struct BadScript: Sendable, CustomTestStringConvertible {
         BadScript("config vcpus", "line 1: 'config' takes a key and a value: config KEY VALUE"),
         BadScript("config vcpus 2 3", "line 1: 'config' takes a key and a value: config KEY VALUE"),
         BadScript("config colour blue",
-            "line 1: unknown config key 'colour': keys are max-buffer-size, memlock-limit, spe-irq, vcpus, pcpus, seed, hide, mutation"),
+            "line 1: unknown config key 'colour': keys are max-buffer-size, memlock-limit, spe-irq, vcpus, pcpus, seed, hide, mutation, host-work"),
         BadScript("config max-buffer-size big", "line 1: max-buffer-size 'big' \(notANumber)"),
         BadScript("config max-buffer-size 0x1001",
             "line 1: maximum buffer size 4097 cannot be shown in PMBIDR_EL1.MaxBuffSize: use 0 (no limit), "
@@ -163,7 +163,7 @@ struct BadScript: Sendable, CustomTestStringConvertible {
     /// The parser treats `\r` as a word separator, so CRLF scripts are meant to parse; but Swift's
     /// `split(separator: "\n")` works on Characters and `"\r\n"` is one Character, so a CRLF script is
     /// one long line.
-    @Test(.disabled("bug: GuestScript splits lines on the Character LF, which never matches the single Character CR LF: a CRLF script is refused as one line"))
+    @Test
     func crlfScriptParses() throws {
         let parsed = try GuestScript(parsing: "run 1\r\nrun 2\r\n")
         #expect(parsed.lines.map(\.line) == [1, 2])
@@ -172,7 +172,7 @@ struct BadScript: Sendable, CustomTestStringConvertible {
 
     /// GuestScript's promise, "refused with the first wrong line": a VCPU or CPU number out
     /// of range is only checked once the whole script parsed, so a later syntax error wins.
-    @Test(.disabled("bug: GuestScript reports a later syntax error before an earlier out-of-range vcpu/migrate line"))
+    @Test
     func firstWrongLineWinsOverLaterSyntaxError() {
         #expect(throws: RuntimeError.script(line: 1, message: "vcpu 5 does not exist: VCPUs are 0 to 0 (config vcpus N)")) {
             try GuestScript(parsing: "vcpu 5\nbogus")

@@ -6,27 +6,16 @@ import Testing
 /// `Scripts/exerciser.spe` run once per mutation: every mutation the exec language can reach must be
 /// reported as its rule, with exit status 1; the correct model breaks no rule on the same script.
 @Suite struct ExecMutationTests {
-    /// Mutations no exec script can reach, each with the reason. Kept honest by a test that runs the
-    /// exerciser with each and finds its rule unreported.
-    static let unreachableThroughExec: [SPEMutation: String] = [
+    /// Mutations the exerciser does not reach, each with the reason and the script test that does.
+    static let notOnTheExerciser: [SPEMutation: String] = [
         .samplingWhileStopped:
-            "the unit must sample while hardware S=1 and E=1, and exec never leaves it so: a guest's record that "
-            + "raises S ends its period at once (PMBIRQ exit) and hardware E stays 0 until the guest re-enables; "
-            + "the host's buffer fills part-way through its 200 operations of exit work but the host samples only "
-            + "every 1025 operations, so its PMBIRQ is taken at the next exit before another sample is selected; "
-            + "and every sample in flight is drained before an owner change",
+            "the unit must sample while hardware S=1 and E=1: only the host does that, when its buffer fills "
+            + "part-way through its exit work and more samples fall in the rest of it; the exerciser's host "
+            + "does 200 operations per exit and samples every 1025, so samplingWhileStoppedIsReported raises "
+            + "host-work to 40000",
     ]
 
-    /// Mutations that are reachable but whose run cannot be tested yet, with the bug.
-    static let hangsThroughExec: [SPEMutation: String] = [
-        .pmbirqNotLowered:
-            "bug: with PMBIRQ stuck high PhysicalCPU.takeInterrupts() loops forever (the level interrupt is "
-            + "pending again after every spurious take), so exec never ends",
-    ]
-
-    static var reachable: [SPEMutation] {
-        SPEMutation.allCases.filter { unreachableThroughExec[$0] == nil && hangsThroughExec[$0] == nil }
-    }
+    static var reachable: [SPEMutation] { SPEMutation.allCases.filter { notOnTheExerciser[$0] == nil } }
 
     static func exerciser(mutation: SPEMutation?) throws -> ExecResult {
         let text = try script("exerciser")
@@ -75,7 +64,7 @@ import Testing
         #expect(result.output.last == "replay: the same script replays this run exactly (seed 7)")
     }
 
-    @Test(arguments: unreachableThroughExec.keys.sorted { $0.rawValue < $1.rawValue })
+    @Test(arguments: notOnTheExerciser.keys.sorted { $0.rawValue < $1.rawValue })
     func unreachableMutationIsNotReported(_ mutation: SPEMutation) throws {
         let result = try Self.exerciser(mutation: mutation)
         #expect(!Self.reports(result, mutation.rule))
@@ -83,7 +72,7 @@ import Testing
         #expect(result.exitStatus == 0)
     }
 
-    @Test(.disabled("bug: PhysicalCPU.takeInterrupts() never returns while PMBIRQ stays high (mutation pmbirq-not-lowered): exec hangs"))
+    @Test
     func pmbirqNotLoweredIsReported() throws {
         let result = try exec(
             """
@@ -102,7 +91,7 @@ import Testing
     /// The exerciser reaches no-service-clear-on-exit with host sessions on, which restore their own
     /// PMBSR_EL1 and so lower PMBIRQ; without a host session the line stays high and exec hangs the
     /// same way as for pmbirq-not-lowered.
-    @Test(.disabled("bug: PhysicalCPU.takeInterrupts() never returns while PMBIRQ stays high (mutation no-service-clear-on-exit, no host session): exec hangs"))
+    @Test
     func noServiceClearOnExitWithoutHostSessionIsReported() throws {
         let result = try exec(
             """
@@ -119,8 +108,26 @@ import Testing
     }
 
     @Test func everyMutationIsAccountedFor() {
-        let listed = Set(Self.reachable).union(Self.unreachableThroughExec.keys).union(Self.hangsThroughExec.keys)
-        #expect(listed == Set(SPEMutation.allCases))
-        #expect(Set(Self.unreachableThroughExec.keys).isDisjoint(with: Self.hangsThroughExec.keys))
+        #expect(Set(Self.reachable).union(Self.notOnTheExerciser.keys) == Set(SPEMutation.allCases))
+    }
+
+    /// The host's 64 KiB buffer fills with its 1024th record, at host operation 1024 × 1025 =
+    /// 1,049,600; with 40,000 operations of exit work per exit that is operation 9,600 of an exit,
+    /// so about 29 samples are still due in that exit's work after the buffer stopped.
+    static func hostFillScript(mutation: SPEMutation?) -> String {
+        let lines = (mutation.map { ["config mutation \($0.rawValue)"] } ?? []) + ["config host-work 40000", "host-perf on"]
+            + Array(repeating: "read PMSIDR_EL1", count: 40) + ["stats"]
+        return lines.joined(separator: "\n")
+    }
+
+    @Test func samplingWhileStoppedIsReported() throws {
+        let clean = try exec(Self.hostFillScript(mutation: nil))
+        #expect(clean.violations == [])
+        #expect(clean.exitStatus == 0)
+        let broken = try exec(Self.hostFillScript(mutation: .samplingWhileStopped))
+        #expect(broken.violations.first?.rule == .noRecordWhileStopped)
+        #expect(broken.violations.count == 29)
+        #expect(Self.reports(broken, .noRecordWhileStopped))
+        #expect(broken.exitStatus == 1)
     }
 }

@@ -231,8 +231,10 @@ public struct CPUSPEDevice: Sendable {
     @discardableResult
     public mutating func stopHostSession() -> HostPerfSession? {
         precondition(inGuest == nil, "the host session stops from the host")
-        guard let session = host else { return nil }
+        guard var session = host else { return nil }
         unit.write(.PMSCR_EL2, 0, events: &events)
+        // The sample in flight completes in the host's own buffer before the session lets go of it.
+        unit.drain(contextID: session.contextID, now: 0, memory: &session.memory, events: &events)
         var limit = unit.buffer.PMBLIMITR
         limit.E = false
         unit.write(.PMBLIMITR_EL1, limit.rawValue, events: &events)

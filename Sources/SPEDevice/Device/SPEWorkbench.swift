@@ -212,11 +212,11 @@ public struct SPEWorkbench: Sendable {
         limit.E = false
         try write(v, .PMBLIMITR_EL1, limit.rawValue)
         let start = vcpus[v].spe.bufferBase
-        // The driver reads no further than its own buffer, whatever the pointer says.
-        let end = min(try read(v, .PMBPTR_EL1), limit.LIMIT << 12)
+        _ = try read(v, .PMBPTR_EL1)
         var records: [DecodedRecord] = []
-        if sr.S || end > start, let cpu = placement[v] {
-            switch devices[cpu].consumeGuestBuffer(&vcpus[v], from: start, to: end) {
+        // The driver reads its records and nothing more, whatever the pointer says.
+        if let extent = vcpus[v].spe.recordExtent, !extent.isEmpty, let cpu = placement[v] {
+            switch devices[cpu].consumeGuestBuffer(&vcpus[v], from: extent.lowerBound, to: extent.upperBound) {
             case .success(let decoded): records = decoded
             case .failure(let error): throw error
             }

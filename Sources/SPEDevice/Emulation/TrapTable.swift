@@ -128,7 +128,8 @@ extension VCPUSPEContext {
     /// A trapped guest write of a buffer register: update memory, count DEN0154 order violations,
     /// then act on the enable edge and the virtual line.
     mutating func guestWrite(_ id: SPERegisterID, _ value: UInt64, env: KVMEnvironment, events: inout [SPEEvent]) -> TrapOutcome {
-        let wasEnabled = spe.isBufferEnabled
+        var wasEnabled = spe.isBufferEnabled
+        let range = (spe.memory.PMBPTR.PTR, spe.memory.PMBLIMITR.rawValue)
         if id != .PMBLIMITR_EL1 && spe.memory.PMBLIMITR.E { spe.counters.driverOrderViolations += 1 }
         var raw = value
         // nVM is RES0 for a guest.
@@ -138,6 +139,13 @@ extension VCPUSPEContext {
             let refusal = enableRefusal(ptr: spe.memory.PMBPTR.PTR, limit: spe.memory.limitAddress)
         {
             refuse(refusal, ptr: spe.memory.PMBPTR.PTR, env: env, events: &events)
+        }
+        // **Model decision:** a write that moves an enabled buffer (its pointer or limit) is a new
+        // enable edge: KVM unpins the old range, then checks and pins the new one, so hardware never
+        // runs a buffer that was not checked and pinned.
+        if wasEnabled && spe.isBufferEnabled && range != (spe.memory.PMBPTR.PTR, spe.memory.PMBLIMITR.rawValue) {
+            _ = reevaluate(wasEnabled: true, enabledNow: false, env: env, events: &events)
+            wasEnabled = false
         }
         return reevaluate(wasEnabled: wasEnabled, env: env, events: &events) ?? .written
     }

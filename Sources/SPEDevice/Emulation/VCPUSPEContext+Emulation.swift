@@ -51,11 +51,14 @@ extension VCPUSPEContext {
     /// The in-memory state changed: act on an edge of `kvm_spe_profiling_buffer_enabled()`, then
     /// let the virtual line follow `S`. Returns an exit to the VMM when pinning needs more locked
     /// memory than the VM may have.
-    mutating func reevaluate(wasEnabled: Bool, env: KVMEnvironment, events: inout [SPEEvent]) -> TrapOutcome? {
+    mutating func reevaluate(
+        wasEnabled: Bool, enabledNow: Bool? = nil, env: KVMEnvironment, events: inout [SPEEvent]
+    ) -> TrapOutcome? {
+        let isEnabled = enabledNow ?? spe.isBufferEnabled
         var outcome: TrapOutcome?
-        if !wasEnabled && spe.isBufferEnabled {
+        if !wasEnabled && isEnabled {
             outcome = enableEdge(env: env, events: &events)
-        } else if wasEnabled && !spe.isBufferEnabled {
+        } else if wasEnabled && !isEnabled {
             disableEdge(env: env, events: &events)
         }
         updateVirtualLine(env: env, events: &events)
@@ -67,6 +70,7 @@ extension VCPUSPEContext {
         let ptr = spe.memory.PMBPTR.PTR
         let limit = spe.memory.limitAddress
         spe.bufferBase = ptr
+        spe.hasBufferBase = true
         if env.mutation != .enableChecksSkipped {
             if let refusal = enableRefusal(ptr: ptr, limit: limit) {
                 refuse(refusal, ptr: ptr, env: env, events: &events)

@@ -22,6 +22,8 @@ public struct VCPUSPEState: Hashable, Sendable {
     public internal(set) var pinPending: Range<UInt64>?
     /// `PMBPTR_EL1` at the last enable edge: where the guest's records start.
     public internal(set) var bufferBase: UInt64 = 0
+    /// Whether an enable edge ever set ``bufferBase``.
+    public internal(set) var hasBufferBase = false
     /// What KVM's emulation counted for this VCPU.
     public internal(set) var counters = VCPUSPECounters()
 
@@ -29,6 +31,19 @@ public struct VCPUSPEState: Hashable, Sendable {
 
     /// `kvm_spe_profiling_buffer_enabled()` on the in-memory registers.
     public var isBufferEnabled: Bool { memory.isEnabled }
+
+    /// The most bytes a driver or an observer reads from a buffer at once (**model decision**).
+    public static let maxRecordRead: UInt64 = 16 << 20
+
+    /// Where the guest's records are: from ``bufferBase`` to the in-memory `PMBPTR_EL1`, no further
+    /// than the limit and at most ``maxRecordRead`` bytes; nil before the first enable edge. Every
+    /// reader of a guest's records (its driver, `records`, `dump`) reads this and nothing more.
+    public var recordExtent: Range<UInt64>? {
+        guard hasBufferBase else { return nil }
+        let end = min(memory.PMBPTR.PTR, memory.limitAddress)
+        guard end > bufferBase else { return bufferBase..<bufferBase }
+        return bufferBase..<min(end, bufferBase &+ Self.maxRecordRead)
+    }
 
     // MARK: Userspace attributes
 

@@ -155,9 +155,9 @@ extension PhysicalCPU {
             case .map(let range):
                 vcpu.memory.map(range)
             case .consumeBuffer:
-                let start = vcpu.spe.bufferBase
-                let end = min(vcpu.spe.memory.PMBPTR.PTR, vcpu.spe.memory.limitAddress)
-                if case .success(let records) = device.consumeGuestBuffer(&vcpu, from: start, to: max(start, end)) {
+                if let extent = vcpu.spe.recordExtent,
+                    case .success(let records) = device.consumeGuestBuffer(&vcpu, from: extent.lowerBound, to: extent.upperBound)
+                {
                     guest.workload.consumed(records)
                 }
             case .powerOff:

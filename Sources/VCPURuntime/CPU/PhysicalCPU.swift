@@ -21,7 +21,8 @@ public actor PhysicalCPU {
     public internal(set) var exits = ExitCounts()
     /// Virtual nanoseconds per guest operation.
     public let nanosecondsPerOperation: UInt64 = 1
-    var hostOperationsPerExit: UInt64 = 200
+    /// Host operations after every exit: KVM's exit handling, profiled by a host session.
+    let hostOperationsPerExit: UInt64
     /// **Model decision:** virtual nanoseconds the CPU spends on one exit (world switch and
     /// handling): the host's exit-handling work plus a fixed cost.
     public var exitNanoseconds: UInt64 { hostOperationsPerExit * nanosecondsPerOperation + 300 }
@@ -37,9 +38,10 @@ public actor PhysicalCPU {
 
     public init(
         index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
-        checker: RuntimeChecker = RuntimeChecker()
+        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200
     ) throws(HostIRQError) {
         self.index = index
+        self.hostOperationsPerExit = hostOperationsPerExit
         self.checker = checker
         unownedExecutor = platform.serialExecutor(cpu: index)
         self.platform = platform
@@ -237,11 +239,17 @@ public actor PhysicalCPU {
     }
 
     /// The host takes its deliverable interrupts: its own `PMBIRQ` (the handler above) and kicks.
+    /// A level line stuck high is an interrupt storm: the host takes at most
+    /// ``interruptsPerExit`` interrupts before it goes on, so the storm shows (and is counted by
+    /// HostIRQ) exit after exit instead of stopping the model.
     func takeInterrupts() {
-        while interface.hasDeliverableInterrupt {
-            guard case .taken = try? interface.takeInterrupt() else { break }
+        for _ in 0..<Self.interruptsPerExit {
+            guard interface.hasDeliverableInterrupt, case .taken = try? interface.takeInterrupt() else { return }
         }
     }
+
+    /// The most interrupts the host takes in one go.
+    static let interruptsPerExit = 16
 
     /// HostIRQ's statistics of this CPU.
     public var interruptStatistics: CPUInterruptStatistics { interface.statistics() }

@@ -31,7 +31,7 @@ public enum ExecEngine {
             distributor = try Distributor(cpuCount: configuration.pcpus)
             for index in 0..<configuration.pcpus {
                 cpus.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor,
-                    seed: configuration.seed, mutation: configuration.mutation))
+                    seed: configuration.seed, mutation: configuration.mutation, hostOperationsPerExit: configuration.hostWork))
             }
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
@@ -149,8 +149,7 @@ final class ExecSession: Sendable {
                 for record in await records(current, on: cpu) { print(record.description) }
             case .dump(let file):
                 let bytes = await vcpu.withContext { context -> [UInt8] in
-                    let (start, end) = Self.bufferExtent(context)
-                    return context.memory.read(start..<end)
+                    context.spe.recordExtent.map { context.memory.read($0) } ?? []
                 }
                 do { try writeFile(file, bytes) } catch { fail("dump failed: line \(number): \(error)") }
             case .stats:
@@ -211,17 +210,10 @@ final class ExecSession: Sendable {
         }
     }
 
-    /// Where the guest's records are: from `PMBPTR_EL1` at the last enable edge to the in-memory
-    /// `PMBPTR_EL1`, no further than the limit.
-    static func bufferExtent(_ context: VCPUSPEContext) -> (UInt64, UInt64) {
-        let start = context.spe.bufferBase
-        let end = min(context.spe.memory.PMBPTR.PTR, context.spe.memory.limitAddress)
-        return (start, max(start, end))
-    }
-
     private func records(_ v: Int, on cpu: PhysicalCPU) async -> [DecodedRecord] {
         let vcpu = vcpus[v]
-        let (start, end) = await vcpu.withContext { Self.bufferExtent($0) }
+        guard let extent = await vcpu.withContext({ $0.spe.recordExtent }) else { return [] }
+        let (start, end) = (extent.lowerBound, extent.upperBound)
         let decoded: Result<[DecodedRecord], SPEDeviceError>
         if await vcpu.cpu === cpu {
             decoded = await cpu.consumeRecords(from: start, to: end)

@@ -27,23 +27,37 @@ public struct GuestScript: Hashable, Sendable {
         var parsed: [(line: Int, command: ScriptCommand)] = []
         var configuration = ScriptConfiguration()
         var guestStarted = false
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Every error is collected with its line, so the one reported is the first wrong line.
+        var errors: [(line: Int, error: RuntimeError)] = []
+        for (offset, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = offset + 1
             let content = raw.prefix { $0 != "#" }
-            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard !words.isEmpty else { continue }
-            let command = try ScriptCommand(words: words, line: number)
-            if case .config(let setting) = command {
-                if guestStarted {
-                    throw .script(line: number, message: "config after the guest started: put every config line before the first guest action")
+            do throws(RuntimeError) {
+                let command = try ScriptCommand(words: words, line: number)
+                if case .config(let setting) = command {
+                    if guestStarted {
+                        throw .script(line: number,
+                            message: "config after the guest started: put every config line before the first guest action")
+                    }
+                    try configuration.apply(setting, line: number)
+                } else if command.isGuestAction {
+                    guestStarted = true
                 }
-                try configuration.apply(setting, line: number)
-            } else if command.isGuestAction {
-                guestStarted = true
+                parsed.append((number, command))
+            } catch {
+                errors.append((number, error))
             }
-            parsed.append((number, command))
         }
-        for (number, command) in parsed { try configuration.check(command, line: number) }
+        for (number, command) in parsed {
+            do throws(RuntimeError) {
+                try configuration.check(command, line: number)
+            } catch {
+                errors.append((number, error))
+            }
+        }
+        if let first = errors.min(by: { $0.line < $1.line }) { throw first.error }
         lines = parsed
         self.configuration = configuration
     }
@@ -59,6 +73,8 @@ public struct ScriptConfiguration: Hashable, Sendable {
     public var seed: UInt64 = 1
     public var hidden: [PMSIDRFeature] = []
     public var mutation: SPEMutation?
+    /// Host operations (KVM's exit handling, profiled by a host session) after every exit.
+    public var hostWork: UInt64 = 200
 
     public init() {}
 
@@ -78,6 +94,7 @@ public struct ScriptConfiguration: Hashable, Sendable {
         case .seed(let n): seed = n
         case .hide(let feature): if !hidden.contains(feature) { hidden.append(feature) }
         case .mutation(let mutation): self.mutation = mutation
+        case .hostWork(let operations): hostWork = operations
         }
     }
 
@@ -136,6 +153,7 @@ public enum ScriptCommand: Hashable, Sendable {
         case seed(UInt64)
         case hide(PMSIDRFeature)
         case mutation(SPEMutation)
+        case hostWork(UInt64)
     }
 
     /// The most operations one `run` line may ask for (in discard mode every sample is work).
@@ -204,13 +222,19 @@ public enum ScriptCommand: Hashable, Sendable {
             case "seed": self = .config(.seed(try number(value, "seed")))
             case "hide":
                 do { self = .config(.hide(try PMSIDRFeature.named(value))) } catch { throw fail(error.description) }
+            case "host-work":
+                let operations = try number(value, "host-work")
+                guard operations <= 1_000_000 else {
+                    throw fail("host-work takes 0 to 1000000 operations per exit, got '\(value)'")
+                }
+                self = .config(.hostWork(operations))
             case "mutation":
                 guard let mutation = SPEMutation(rawValue: value) else {
                     throw fail(SPEDeviceError.unknownMutation(value).description)
                 }
                 self = .config(.mutation(mutation))
             default:
-                throw fail("unknown config key '\(words[1])': keys are max-buffer-size, memlock-limit, spe-irq, vcpus, pcpus, seed, hide, mutation")
+                throw fail("unknown config key '\(words[1])': keys are max-buffer-size, memlock-limit, spe-irq, vcpus, pcpus, seed, hide, mutation, host-work")
             }
         case "vcpu":
             try arguments(1, "a VCPU number: vcpu N")

@@ -8,7 +8,8 @@ enum ExecCommand {
         details: [
             "One command per line, '#' starts a comment. Numbers are decimal or 0x hex; '|' ORs several.",
             "  config KEY VALUE     before the first guest action: max-buffer-size BYTES, memlock-limit BYTES,",
-            "                       spe-irq INTID, vcpus N, pcpus N, seed N, hide FEATURE, mutation NAME",
+            "                       spe-irq INTID, vcpus N, pcpus N, seed N, hide FEATURE, mutation NAME,",
+            "                       host-work OPS (host operations after every exit, default 200)",
             "  vcpu N               later lines act on VCPU N (from 0); migrate N moves it to CPU N",
             "  map START END        map [START, END) at stage 1 with memory behind it at stage 2",
             "  unmap stage1|stage2 START END",
