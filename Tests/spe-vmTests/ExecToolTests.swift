@@ -143,7 +143,7 @@ struct ExecToolTests {
         let cases: [([String], String)] = [
             (["exec", missing], "spe-vm: cannot read '\(missing)': "),
             (["exec"], "spe-vm: 'exec' needs a script file, or '-' for standard input"),
-            (["exec", missing, "second.spe"], "spe-vm: 'exec' takes no argument 'second.spe'"),
+            (["exec", missing, "second.spe"], "spe-vm: 'exec' takes one FILE and its flags, got an extra argument 'second.spe'"),
         ]
         for (arguments, message) in cases {
             let result = try ToolProcess.run(arguments)
