@@ -23,11 +23,34 @@ import Testing
         #expect(RuntimeRule.allCases.filter { !covered.contains($0) } == [])
     }
 
-    /// A lost timer leaves its VCPU blocked for ever: the run stops at its time limit with that VCPU
-    /// and the migrator alive, rather than hanging.
-    @Test func aLostTimerStopsTheRunAtItsTimeLimit() {
+    /// A broken rule stops the run: a lost timer would leave its VCPU blocked for ever.
+    @Test func aViolationStopsTheRun() throws {
         let result = MultiVMRunTests.mixedRun(seed: 8, runtimeMutation: .timerLineNotRaised)
-        #expect(result.outcome == .timeLimit(liveTasks: 2))
+        guard case .stopped(let live) = result.outcome else {
+            Issue.record("the run ended \(result.outcome), not stopped")
+            return
+        }
+        #expect(live > 0)
+        #expect(result.endTime < 100_000_000)
+    }
+
+    /// An SPE rule broken in a run stops it with a report: the rule, CPU, VCPU, the CPU's last
+    /// events, and the seed that replays it.
+    @Test func anSPEViolationStopsTheRunWithAReport() throws {
+        var run = SimulatedRun(
+            cpus: 2, vms: [.init(vcpus: 2) { ProfileWorkload(base: 0x8000_0000 + UInt64($0) * 0x10_0000, chunks: 4) }],
+            seed: 9)
+        run.mutation = .noServiceClearOnExit
+        let result = run.run()
+        guard case .stopped = result.outcome else {
+            Issue.record("the run ended \(result.outcome), not stopped")
+            return
+        }
+        let report = try #require(result.report)
+        let lines = report.lines(replay: "spe-vm run --seed 9")
+        #expect(lines.first?.hasPrefix("violation: hw-service-cleared-on-exit on cpu") == true)
+        #expect(lines.count == 2 + 32 + 1)
+        #expect(lines.last == "replay: spe-vm run --seed 9 (seed 9)")
     }
 
     /// A model whose jobs never let virtual time advance is stopped as a livelock.

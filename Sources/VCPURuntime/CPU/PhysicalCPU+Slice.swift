@@ -72,6 +72,7 @@ extension PhysicalCPU {
             checkDelivery(vcpu, guest, vgic: vgic)
             device.runHost(hostOperationsPerExit, now: platform.now())
             syncLine()
+            if !device.checker.violations.isEmpty { checker.requestStop() }
             await platform.busy(on: index, until: platform.now() + exitNanoseconds)
             if end == nil, platform.now() >= sliceEnd { end = .preempted }
             if end == nil, let target = control.takeMove() { end = .moved(to: target) }

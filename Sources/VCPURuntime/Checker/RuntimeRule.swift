@@ -68,12 +68,18 @@ public struct RuntimeViolation: Hashable, Sendable, CustomStringConvertible {
 public final class RuntimeChecker: Sendable {
     public let mutation: RuntimeMutation?
     private let found = Mutex<[RuntimeViolation]>([])
+    private let stopRun: (@Sendable () -> Void)?
 
-    public init(mutation: RuntimeMutation? = nil) { self.mutation = mutation }
+    /// A checker; `stop` ends the run when a rule breaks.
+    public init(mutation: RuntimeMutation? = nil, stop: (@Sendable () -> Void)? = nil) {
+        self.mutation = mutation
+        stopRun = stop
+    }
 
-    /// Reports a broken rule.
+    /// Reports a broken rule, and stops the run.
     public func report(_ rule: RuntimeRule, cpu: Int?, vcpu: VCPUID?, time: UInt64, _ detail: String) {
         found.withLock { $0.append(RuntimeViolation(rule: rule, cpu: cpu, vcpu: vcpu, time: time, detail: detail)) }
+        stopRun?()
     }
 
     /// Who is loaded where: the checker's own registry, updated at every load and put.
@@ -102,6 +108,9 @@ public final class RuntimeChecker: Sendable {
             if state.byCPU[cpu] == vcpu { state.byCPU[cpu] = nil }
         }
     }
+
+    /// Asks the run to stop (an SPE rule broke).
+    public func requestStop() { stopRun?() }
 
     /// Every violation, in the order seen.
     public var violations: [RuntimeViolation] { found.withLock { $0 } }

@@ -108,6 +108,7 @@ final class ExecSession: Sendable {
         var lines = script.lines[...]
         while let (number, command) = lines.first {
             lines = lines.dropFirst()
+            var lastLine = number
             let vcpu = vcpus[current]
             let cpu = cpus[placement[current]]
             switch command {
@@ -131,6 +132,7 @@ final class ExecSession: Sendable {
                     await vcpu.perform(actions)
                 }
                 for ((line, command), outcome) in zip(batch, results) { report(command, outcome, line: line) }
+                lastLine = batch.last?.line ?? number
             case .map(let range):
                 await vcpu.withContext { $0.memory.map(range) }
             case .unmap(let stage, let range):
@@ -157,16 +159,31 @@ final class ExecSession: Sendable {
             case .hostPerf(let on):
                 await cpu.setHostSession(on)
             }
+            // A violation stops the script at the line that showed it.
+            if await brokenRules() {
+                if !lines.isEmpty { print("stopped after line \(lastLine): a rule broke") }
+                break
+            }
         }
+        var lastEvents: [SPEEvent] = []
         for cpu in cpus {
-            for violation in await cpu.device.checker.violations {
+            let device = await cpu.device
+            for violation in device.checker.violations {
                 fail("violation: \(violation)")
                 state.withLock { $0.violations.append(violation) }
             }
+            if lastEvents.isEmpty && !device.checker.violations.isEmpty { lastEvents = device.recentEvents }
         }
-        if !result.violations.isEmpty {
-            print("replay: the same script replays this run exactly (seed \(configuration.seed))")
+        if let first = result.violations.first {
+            let report = ViolationReport(violation: first.description, recentEvents: lastEvents, seed: configuration.seed)
+            for line in report.lines(replay: "the same script replays this run exactly").dropFirst() { print(line) }
         }
+    }
+
+    /// Whether any CPU's checker has seen a broken rule.
+    private func brokenRules() async -> Bool {
+        for cpu in cpus where await !cpu.device.checker.violations.isEmpty { return true }
+        return false
     }
 
     /// Loads VCPU `v` on `cpu`, putting whatever VCPU holds that CPU first.

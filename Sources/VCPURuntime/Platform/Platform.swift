@@ -46,6 +46,9 @@ public protocol Platform: AnyObject, Sendable {
 
     /// Wakes `waiter` (now, or at its next wait). Safe from any job.
     func wake(_ waiter: Waiter)
+
+    /// Ends the run as soon as the platform can (a rule broke). Safe from any job.
+    func stop()
 }
 
 /// A handle a task waits on; see ``Platform/wait(_:until:isolation:)``.

@@ -32,6 +32,8 @@ public final class SimulatedPlatform: Platform {
         case timeLimit(liveTasks: Int)
         /// Jobs kept running without virtual time advancing (a livelock in the model).
         case livelock(liveTasks: Int)
+        /// The model asked to stop (a rule broke).
+        case stopped(liveTasks: Int)
     }
 
     /// Jobs without virtual time advancing after which a run is a livelock.
@@ -76,6 +78,7 @@ final class SimulatorCore: Sendable {
         var pendingWakes: Set<Int> = []
         var nextWaiter = 0
         var timeLimit = UInt64.max
+        var stopRequested = false
         var jobsAtLastAdvance: UInt64 = 0
         var lastAdvance: UInt64 = 0
     }
@@ -191,6 +194,8 @@ extension SimulatedPlatform {
         }
     }
 
+    public func stop() { core.state.withLock { $0.stopRequested = true } }
+
     public func wake(_ waiter: Waiter) {
         let continuation = core.state.withLock { s -> CheckedContinuation<Bool, Never>? in
             if let waiting = s.waiting.removeValue(forKey: waiter.id) { return waiting }
@@ -250,6 +255,8 @@ extension SimulatedPlatform {
                 return .timeLimit(liveTasks: live)
             case .livelock(let live):
                 return .livelock(liveTasks: live)
+            case .stopped(let live):
+                return .stopped(liveTasks: live)
             }
         }
     }
@@ -263,6 +270,7 @@ extension SimulatedPlatform {
         case deadlock(Int)
         case timeLimit(Int)
         case livelock(Int)
+        case stopped(Int)
     }
 
     private func nextStep() -> Step {
@@ -273,6 +281,7 @@ extension SimulatedPlatform {
                 s.lastAdvance = s.now
                 s.jobsAtLastAdvance = s.jobsRun
             }
+            if s.stopRequested { return .stopped(s.liveTasks) }
             if s.jobsRun - s.jobsAtLastAdvance > Self.livelockJobs { return .livelock(s.liveTasks) }
             if !runnable.isEmpty {
                 let lane = strategy.pick(runnable, random: &s.random)

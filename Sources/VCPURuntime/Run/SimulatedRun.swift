@@ -49,6 +49,8 @@ public struct SimulatedRun: Sendable {
         public var violations: [SPEViolation]
         /// The runtime rules broken.
         public var runtimeViolations: [RuntimeViolation]
+        /// The report of the first SPE rule broken (the run stops at it).
+        public var report: ViolationReport?
         public var eventsChecked: UInt64
         public var migrations: Int
         public var escapedJobs: Int
@@ -65,8 +67,15 @@ public struct SimulatedRun: Sendable {
     public func run() -> Result {
         let platform = SimulatedPlatform(cpus: cpus, seed: seed)
         platform.recordDecisions(true)
-        platform.setTimeLimit(timeLimit)
-        let checker = RuntimeChecker(mutation: runtimeMutation)
+        platform.setTimeLimit(timeLimit &+ 1)
+        // One task gathers the CPUs' figures when the run ends: woken by the last VCPU, by a broken
+        // rule, or by the time limit; after a broken rule or the limit it stops the run.
+        let gatherer = platform.makeWaiter()
+        let shared = RunShared(vcpus: vms.reduce(0) { $0 + $1.vcpus })
+        let checker = RuntimeChecker(mutation: runtimeMutation) { [platform] in
+            shared.stopRequested()
+            platform.wake(gatherer)
+        }
         let distributor: Distributor
         var physical: [PhysicalCPU] = []
         do {
@@ -115,28 +124,29 @@ public struct SimulatedRun: Sendable {
         if hostPerf {
             for cpu in physical { platform.spawn(on: cpu.index) { await cpu.setHostSession(true) } }
         }
-        let shared = RunShared(vcpus: members.count)
         for (flat, member) in members.enumerated() {
             platform.spawn(on: flat % cpus) {
                 let final = await member.vcpu.live(member.guest, world: member.world, start: flat % cpus)
-                // The last VCPU to finish gathers the CPUs' figures, inside the run.
-                if shared.finished(flat, final) {
-                    for cpu in physical {
-                        let device = await cpu.device
-                        shared.gather(await cpu.exits, device.checker.violations, device.checker.eventsChecked)
-                    }
-                }
+                if shared.finished(flat, final) { platform.wake(gatherer) }
             }
+        }
+        let limit = timeLimit
+        platform.spawn(on: 0) {
+            _ = await platform.wait(gatherer, until: limit)
+            for cpu in physical {
+                let device = await cpu.device
+                shared.gather(await cpu.exits, device.checker.violations, device.checker.eventsChecked, device.recentEvents)
+            }
+            if shared.alive > 0 { platform.stop() }
         }
         if let every = migrateEvery, every > 0 {
             let controls = members.map(\.world.control)
             let interfaces = members.map(\.world.vgic)
             let cpuCount = cpus
             let migratorSeed = seed ^ 0x6D69_6772_6174_6F72
-            let limit = timeLimit
             platform.spawn(on: 0) {
                 var random = SplitMix64(seed: migratorSeed)
-                while shared.alive > 0 && platform.now() < limit {
+                while shared.alive > 0 && !shared.isStopping {
                     await platform.sleep(until: platform.now() + every, on: 0)
                     let victim = Int(random.next() % UInt64(controls.count))
                     controls[victim].requestMove(to: Int(random.next() % UInt64(cpuCount)))
@@ -157,7 +167,11 @@ public struct SimulatedRun: Sendable {
         }
         return Result(
             guests: members.indices.compactMap { flat in final[flat].map { (members[flat].vcpu.id, $0) } },
-            exits: exits, violations: violations, runtimeViolations: checker.violations, eventsChecked: checked, migrations: shared.migrations,
+            exits: exits, violations: violations, runtimeViolations: checker.violations,
+            report: violations.first.map {
+                ViolationReport(violation: $0.description, recentEvents: shared.eventsOfFirstViolation, seed: seed)
+            },
+            eventsChecked: checked, migrations: shared.migrations,
             escapedJobs: platform.escapedJobs, outcome: outcome, decisions: platform.decisions,
             endTime: platform.now(), virtualInterrupts: members.map { $0.world.vgic.statistics() })
     }
@@ -168,10 +182,12 @@ final class RunShared: Sendable {
     private let finals = Mutex<[Int: GuestState]>([:])
     private let living: Atomic<Int>
     private let moves = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
 
     init(vcpus: Int) { living = Atomic(vcpus) }
 
     private let figures = Mutex<(ExitCounts, [SPEViolation], UInt64)>((ExitCounts(), [], 0))
+    private let firstEvents = Mutex<[SPEEvent]>([])
 
     /// Records a VCPU's end; true for the last one.
     func finished(_ flat: Int, _ guest: GuestState) -> Bool {
@@ -179,7 +195,8 @@ final class RunShared: Sendable {
         return living.subtract(1, ordering: .relaxed).newValue == 0
     }
 
-    func gather(_ exits: ExitCounts, _ violations: [SPEViolation], _ checked: UInt64) {
+    func gather(_ exits: ExitCounts, _ violations: [SPEViolation], _ checked: UInt64, _ recent: [SPEEvent]) {
+        if !violations.isEmpty { firstEvents.withLock { if $0.isEmpty { $0 = recent } } }
         figures.withLock {
             $0.0.add(exits)
             $0.1 += violations
@@ -188,8 +205,12 @@ final class RunShared: Sendable {
     }
 
     var gathered: (ExitCounts, [SPEViolation], UInt64) { figures.withLock { $0 } }
+    var eventsOfFirstViolation: [SPEEvent] { firstEvents.withLock { $0 } }
 
     func migrated() { moves.add(1, ordering: .relaxed) }
+
+    func stopRequested() { stopping.store(true, ordering: .relaxed) }
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     var alive: Int { living.load(ordering: .relaxed) }
     var migrations: Int { moves.load(ordering: .relaxed) }
