@@ -17,7 +17,7 @@ public protocol Platform: AnyObject, Sendable {
     func taskExecutor(cpu: Int) -> any TaskExecutor
 
     /// Starts a task bound to `cpu` (its executor preference).
-    func spawn(on cpu: Int, _ body: sending @escaping () async -> Void)
+    func spawn(on cpu: Int, _ body: @escaping @Sendable () async -> Void)
 
     /// The platform's time in nanoseconds (virtual on the simulated platform).
     func now() -> UInt64

@@ -124,7 +124,7 @@ extension SimulatedPlatform {
 
     public func taskExecutor(cpu: Int) -> any TaskExecutor { lanes[cpu] }
 
-    public func spawn(on cpu: Int, _ body: sending @escaping () async -> Void) {
+    public func spawn(on cpu: Int, _ body: @escaping @Sendable () async -> Void) {
         core.state.withLock { $0.liveTasks += 1 }
         Task(executorPreference: lanes[cpu]) {
             await body()

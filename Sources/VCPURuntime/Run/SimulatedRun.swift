@@ -87,6 +87,7 @@ public struct SimulatedRun: Sendable {
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
         }
+        let physicalCPUs = physical
         var random = SplitMix64(seed: seed ^ 0x4D49_4752)
         var members: [(vcpu: VCPU, world: VCPUWorld, guest: GuestState)] = []
         for (vmIndex, vm) in vms.enumerated() {
@@ -115,14 +116,14 @@ public struct SimulatedRun: Sendable {
                 let program = SyntheticProgram(seed: random.next())
                 members.append((
                     VCPU(context: context, environment: environment, program: program),
-                    VCPUWorld(platform: platform, cpus: physical, vgic: vgic, control: VCPUControl(), timeSlice: timeSlice,
+                    VCPUWorld(platform: platform, cpus: physicalCPUs, vgic: vgic, control: VCPUControl(), timeSlice: timeSlice,
                         checker: checker),
                     GuestState(workload: vm.workload(index), program: program)
                 ))
             }
         }
         if hostPerf {
-            for cpu in physical { platform.spawn(on: cpu.index) { await cpu.setHostSession(true) } }
+            for cpu in physicalCPUs { platform.spawn(on: cpu.index) { await cpu.setHostSession(true) } }
         }
         for (flat, member) in members.enumerated() {
             platform.spawn(on: flat % cpus) {
@@ -133,7 +134,7 @@ public struct SimulatedRun: Sendable {
         let limit = timeLimit
         platform.spawn(on: 0) {
             _ = await platform.wait(gatherer, until: limit)
-            for cpu in physical {
+            for cpu in physicalCPUs {
                 let device = await cpu.device
                 shared.gather(await cpu.exits, device.checker.violations, device.checker.eventsChecked, device.recentEvents)
             }
