@@ -1,21 +1,10 @@
 import Testing
 @testable import SPEDevice
 
-/// SplitMix64, written here so the generated records are the same on every run and toolchain
-/// (the standard library's `random(in:using:)` algorithms are not promised to stay the same).
-struct RecordSplitMix64 {
-    var state: UInt64
+/// The model's own seeded generator, with the two draws the record tests use.
+typealias RecordSplitMix64 = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A value in `0..<bound`.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 import Synchronization
 import Testing
 
@@ -140,7 +135,7 @@ func toyRun(seed: UInt64, cpus: Int = 3, tasks: Int = 6, steps: Int = 5) -> (log
         platform.spawn(on: 0) {
             platform.checkThread()
             // A foreign thread reaches the platform while the simulator waits for it.
-            joinThread { platform.checkThread() }
+            runOnHelperThread { platform.checkThread() }
         }
         #expect(platform.run() == .finished)
         #expect(platform.escapedJobs == 1)
@@ -153,20 +148,4 @@ func toyRun(seed: UInt64, cpus: Int = 3, tasks: Int = 6, steps: Int = 5) -> (log
         #expect(platform.run() == .deadlock(liveTasks: 1))
         #expect(platform.now() == 50)
     }
-}
-
-/// Runs `body` on a new thread and waits for it.
-func joinThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    var thread = pthread_t()
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    let rc = pthread_create(&thread, nil, { raw in
-        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, box)
-    precondition(rc == 0, "pthread_create failed: \(rc)")
-    pthread_join(thread, nil)
 }
