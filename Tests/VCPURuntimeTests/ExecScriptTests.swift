@@ -77,8 +77,14 @@ func stat(_ result: ExecResult, _ name: String) -> String? {
         #expect(stat(result, "invariants.violated") == "0")
     }
 
-    @Test func sameScriptSameOutput() throws {
-        let text = try script("host-perf")
-        #expect(try exec(text).output == exec(text).output)
+    @Test(arguments: ["host-perf", "migration", "buffer-fill"])
+    func sameScriptSameOutputAndEventLog(_ name: String) throws {
+        let text = try script(name)
+        let (a, b) = (try exec(text), try exec(text))
+        #expect(a.output == b.output)
+        #expect(a.decisions == b.decisions)
+        #expect(a.eventsChecked == b.eventsChecked)
+        #expect(a.decisions.count > 10)
+        #expect(a.eventsChecked > 100)
     }
 }

@@ -12,6 +12,10 @@ public struct ExecResult: Sendable {
     public var violations: [SPEViolation]
     /// Work that escaped the simulated platform.
     public var escapedJobs: Int
+    /// The lane the simulated platform picked at each scheduling decision.
+    public var decisions: [UInt16] = []
+    /// Events the CPUs' checkers saw.
+    public var eventsChecked: UInt64 = 0
 }
 
 /// Runs a ``GuestScript`` on the simulated platform: one VM, `vcpus` VCPU actors, `pcpus` physical
@@ -25,6 +29,7 @@ public enum ExecEngine {
     ) throws(RuntimeError) -> ExecResult {
         let configuration = script.configuration
         let platform = SimulatedPlatform(cpus: configuration.pcpus, seed: configuration.seed)
+        platform.recordDecisions(true)
         let distributor: Distributor
         var cpus: [PhysicalCPU] = []
         do {
@@ -63,6 +68,7 @@ public enum ExecEngine {
             result.exitStatus = 1
         }
         result.escapedJobs = platform.escapedJobs
+        result.decisions = platform.decisions
         if result.escapedJobs > 0 {
             result.output.append("escaped: \(result.escapedJobs) job(s) ran off the simulated platform")
             result.exitStatus = 1
@@ -168,6 +174,7 @@ final class ExecSession: Sendable {
         var lastEvents: [SPEEvent] = []
         for cpu in cpus {
             let device = await cpu.device
+            state.withLock { $0.eventsChecked += device.checker.eventsChecked }
             for violation in device.checker.violations {
                 fail("violation: \(violation)")
                 state.withLock { $0.violations.append(violation) }
