@@ -61,6 +61,10 @@ public struct INTID: RawRepresentable, Hashable, Comparable, Sendable, CustomStr
     public static let spePMBIRQ = INTID(unchecked: 21)
     /// PPI 11 (INTID 27), the virtual timer interrupt.
     public static let virtualTimer = INTID(unchecked: 27)
+    /// PPI 9 (INTID 25), the virtual interface's maintenance interrupt.
+    public static let maintenance = INTID(unchecked: 25)
+    /// PPI 10 (INTID 26), the EL2 (hypervisor) physical timer: the host's tick.
+    public static let hypervisorTimer = INTID(unchecked: 26)
 
     /// Which range the number falls in.
     public var kind: InterruptKind {

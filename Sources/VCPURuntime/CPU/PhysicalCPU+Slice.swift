@@ -151,7 +151,7 @@ extension PhysicalCPU {
                 if let intid = try? INTID(raw), let result = try? vgic.guestEndOfInterrupt(intid),
                     result.maintenanceExitRequested
                 {
-                    return .irq(try! INTID(ExitSyndrome.maintenanceINTID))
+                    return .irq(.maintenance)
                 }
             case .map(let range):
                 vcpu.memory.map(range)
@@ -180,7 +180,7 @@ extension PhysicalCPU {
         let limit = min(sliceEnd, timer)
         guard limit > start else {
             guest.queue.insert(.operations(count), at: 0)
-            return .irq(try! INTID(limit == timer ? INTID.virtualTimer.rawValue : ExitSyndrome.hostTimerINTID))
+            return .irq(limit == timer ? .virtualTimer : .hypervisorTimer)
         }
         let planned = min(count, (limit - start) / nanosecondsPerOperation)
         let savedDevice = device
@@ -201,7 +201,7 @@ extension PhysicalCPU {
         if device.unit.pmbirq { return .irq(.spePMBIRQ) }
         if interface.hasDeliverableInterrupt { return .irq(.kick) }
         if now >= timer { return .irq(.virtualTimer) }
-        if now >= sliceEnd { return .irq(try! INTID(ExitSyndrome.hostTimerINTID)) }
+        if now >= sliceEnd { return .irq(.hypervisorTimer) }
         return nil
     }
 

@@ -18,10 +18,6 @@ public enum ExitSyndrome: Hashable, Sendable {
         case sysreg = 0x18
     }
 
-    /// The maintenance interrupt of the virtual interface (PPI 9: INTID 25).
-    public static let maintenanceINTID: UInt32 = 25
-    /// The EL2 physical timer, which ends a host time slice (PPI 10: INTID 26).
-    public static let hostTimerINTID: UInt32 = 26
 
     /// `ESR_EL2` for a trapped `MRS`/`MSR` of `encoding` with register `rt`: EC 0x18, IL 1, ISS =
     /// Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1 = read).
@@ -73,9 +69,9 @@ public enum DecodedExit: Hashable, Sendable {
         case .userspace:
             return .lockedMemory
         case .irq(let intid):
-            switch intid.rawValue {
-            case ExitSyndrome.maintenanceINTID: return .maintenance
-            case ExitSyndrome.hostTimerINTID: return .preemption
+            switch intid {
+            case .maintenance: return .maintenance
+            case .hypervisorTimer: return .preemption  // the host's tick ends the slice
             default: return .irq(intid)
             }
         case .synchronous(let esr):
