@@ -5,6 +5,8 @@ public enum SPEDeviceError: Error, Equatable, Sendable, CustomStringConvertible 
     case malformedRecord(offset: Int, reason: String)
     /// The SPE interrupt attribute named an INTID that is not a PPI.
     case irqNotPPI(UInt32)
+    /// The SPE interrupt attribute names a PPI another device of the VCPU uses.
+    case irqInUse(UInt32)
     /// The SPE interrupt attribute differs from the one another VCPU of the VM set.
     case irqDiffersFromVM(requested: UInt32, vm: UInt32)
     /// The SPU attribute named no CPU.
@@ -38,6 +40,9 @@ public enum SPEDeviceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "malformed SPE record data at byte offset \(offset): \(reason)"
         case .irqNotPPI(let intid):
             return "SPE interrupt \(intid) is not a PPI: the SPE interrupt must be a PPI, INTID 16 to 31"
+        case .irqInUse(let intid):
+            return "SPE interrupt \(intid) is in use by another device of the VCPU (25 maintenance, 26 hypervisor "
+                + "timer, 27 virtual timer): choose another PPI from 16 to 31"
         case .irqDiffersFromVM(let requested, let vm):
             return "SPE interrupt \(requested) differs from the VM's \(vm): every VCPU of a VM uses the same PPI"
         case .spuEmpty:

@@ -129,7 +129,11 @@ struct ScriptFuzzer {
         var config = ["config vcpus \(vcpus)", "config pcpus \(pcpus)"]
         if chance(40) { config.append("config max-buffer-size \(hex(pick([0, 0x2000, 0x4000, 0x10000])))") }
         if chance(20) { config.append("config memlock-limit \(hex(pick([0, 0x1000, 0x4000])))") }
-        if chance(20) { config.append("config spe-irq \(16 + below(16))") }
+        if chance(20) {
+            // A PPI the VCPU's other devices do not use (25-27 are theirs).
+            let free = (16...31).filter { ppi in !VCPUSPEState.reservedPPIs.contains { $0.rawValue == ppi } }
+            config.append("config spe-irq \(free[Int(below(UInt64(free.count)))])")
+        }
         if chance(50) { config.append("config seed \(random.next())") }
         if chance(30) { config.append("config hide \(pick(PMSIDRFeature.allCases).rawValue)") }
         if chance(15) {

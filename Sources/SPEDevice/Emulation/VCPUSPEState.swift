@@ -29,6 +29,10 @@ public struct VCPUSPEState: Hashable, Sendable {
 
     public init() {}
 
+    /// PPIs the VCPU's other devices use, which the SPE interrupt may not take: the virtual
+    /// interface's maintenance interrupt, the hypervisor timer and the virtual timer.
+    public static let reservedPPIs: [INTID] = [.maintenance, .hypervisorTimer, .virtualTimer]
+
     /// `kvm_spe_profiling_buffer_enabled()` on the in-memory registers.
     public var isBufferEnabled: Bool { memory.isEnabled }
 
@@ -52,6 +56,7 @@ public struct VCPUSPEState: Hashable, Sendable {
         guard vm.hasSPE else { throw .vmHasNoSPE(vcpu) }
         guard !isInitialized else { throw .alreadyInitialized(attribute: "the IRQ attribute") }
         guard let id = try? INTID(intid), id.kind == .ppi else { throw .irqNotPPI(intid) }
+        guard !Self.reservedPPIs.contains(id) else { throw .irqInUse(intid) }
         try vm.agree(on: intid)
         irq = intid
     }

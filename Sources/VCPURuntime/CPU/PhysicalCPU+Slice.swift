@@ -11,6 +11,8 @@ public enum SliceEnd: Hashable, Sendable {
     case preempted
     /// The host moves the VCPU to another CPU.
     case moved(to: Int)
+    /// The guest handed control back to its driver (exec's script).
+    case yielded
 }
 
 /// What KVM does with an exit, by reason: the dispatch table's entries.
@@ -52,6 +54,12 @@ extension PhysicalCPU {
         var guest = incoming
         var end: SliceEnd?
         while end == nil {
+            // A guest out of the guest that yields needs no entry (and no exit) to do it.
+            if guest.queue.first == .yieldToDriver {
+                guest.queue.removeFirst()
+                end = .yielded
+                break
+            }
             guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
             let syndrome: ExitSyndrome
             switch device.enter(&vcpu, env: environment) {
@@ -93,16 +101,24 @@ extension PhysicalCPU {
             else { return nil }
             guest.pendingAccess = nil
             let outcome = device.handleTrap(register, write: access.value, vcpu: &vcpu, env: environment)
-            if case .read(let value) = outcome {
-                guest.queue.insert(contentsOf: guest.workload.completedRead(register, value: value), at: 0)
+            let result: GuestActionResult
+            switch outcome {
+            case .read(let value): result = .read(value)
+            case .written: result = .wrote
+            case .undefined: result = .undefined
+            case .lockedMemoryLimit(let needed):
+                // The write is in memory; the VMM raises the limit and the pin happens at the next entry.
+                raiseLockedMemory(by: needed, environment)
+                result = .wrote
             }
-            if case .lockedMemoryLimit(let needed) = outcome { raiseLockedMemory(by: needed, environment) }
+            guest.queue.insert(contentsOf: guest.workload.completed(register, result), at: 0)
         case .vmm:
             if let pages = vcpu.spe.pinPending { raiseLockedMemory(by: pages.upperBound - pages.lowerBound, environment) }
         case .block:
             return .blocked
         case .hypercall:
             if guest.poweredOff { return .stopped }
+            if exit == .hypercall(Self.yieldCall) { return .yielded }
         case .reevaluateLevels, .hostInterrupt:
             break
         case .endSlice:
@@ -110,6 +126,9 @@ extension PhysicalCPU {
         }
         return platform.now() >= sliceEnd ? .preempted : nil
     }
+
+    /// The immediate of the hypercall a guest yields to its driver with.
+    static let yieldCall: UInt16 = 0x5C1E
 
     /// **Model decision:** the VMM raises the VM's locked-memory limit by what is missing.
     private func raiseLockedMemory(by needed: UInt64, _ environment: KVMEnvironment) {
@@ -130,11 +149,10 @@ extension PhysicalCPU {
             case .access(let register, let value):
                 switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
                 case .direct:
-                    if let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu) {
-                        guest.queue.insert(contentsOf: guest.workload.completedRead(register, value: read), at: 0)
-                    }
+                    let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu)
+                    guest.queue.insert(contentsOf: guest.workload.completed(register, read.map { .read($0) } ?? .wrote), at: 0)
                 case .undefined:
-                    break
+                    guest.queue.insert(contentsOf: guest.workload.completed(register, .undefined), at: 0)
                 case .trapped:
                     guest.pendingAccess = (register, value)
                     return .trappedAccess(register.spec.encoding, read: value == nil)
@@ -164,6 +182,8 @@ extension PhysicalCPU {
             case .powerOff:
                 guest.poweredOff = true
                 return .hypercall()
+            case .yieldToDriver:
+                return .hypercall(Self.yieldCall)
             }
         }
     }
@@ -208,7 +228,7 @@ extension PhysicalCPU {
     /// The guest takes a pending virtual interrupt (its interrupts are unmasked outside handlers):
     /// its handler's steps, then the end-of-interrupt, run before what it was doing.
     private func deliverInterrupt(_ guest: inout GuestState, vgic: VirtualInterruptController) {
-        guard vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
+        guard !guest.interruptsMasked, vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
         guest.interruptsTaken[intid.rawValue, default: 0] += 1
         let handler = guest.workload.handle(interrupt: intid.rawValue, now: platform.now())
         guest.queue.insert(contentsOf: handler + [.endOfInterrupt(intid.rawValue)], at: 0)

@@ -44,7 +44,7 @@ public enum ExecEngine {
         let vm = SPEVM(index: 0, configuration: SPEVMConfiguration(hiddenFeatures: configuration.hidden),
             lockedMemoryLimit: configuration.memlockLimit)
         let environment = KVMEnvironment(vm: vm, mutation: configuration.mutation)
-        var vcpus: [VCPU] = []
+        var vcpus: [ExecVCPU] = []
         for index in 0..<configuration.vcpus {
             let id = VCPUID(vm: 0, index: index)
             var context = VCPUSPEContext(id: id)
@@ -56,8 +56,19 @@ public enum ExecEngine {
             } catch {
                 throw .model(error)
             }
-            vcpus.append(VCPU(context: context, environment: environment,
-                program: SyntheticProgram(seed: configuration.seed &+ UInt64(index) &* 0x9E37)))
+            let vgic: VirtualInterruptController
+            do {
+                vgic = try VirtualInterruptController(vcpu: VCPUIndex(index),
+                    configuration: VirtualInterruptConfiguration(speINTID: INTID(configuration.speIRQ)),
+                    distributor: distributor, clock: PlatformClock(platform))
+            } catch {
+                preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
+            }
+            var guest = GuestState(workload: ScriptWorkload(),
+                program: SyntheticProgram(seed: configuration.seed &+ UInt64(index) &* 0x9E37))
+            guest.interruptsMasked = true
+            vcpus.append(ExecVCPU(vcpu: VCPU(context: context, environment: environment), vgic: vgic, control: VCPUControl(),
+                guest: guest))
         }
         let session = ExecSession(script: script, platform: platform, cpus: cpus, vcpus: vcpus, writeFile: writeFile)
         platform.spawn(on: 0) { await session.run() }
@@ -82,11 +93,11 @@ final class ExecSession: Sendable {
     let script: GuestScript
     let platform: SimulatedPlatform
     let cpus: [PhysicalCPU]
-    let vcpus: [VCPU]
+    let vcpus: [ExecVCPU]
     let writeFile: @Sendable (String, [UInt8]) throws -> Void
     private let state = Mutex(ExecResult(output: [], exitStatus: 0, violations: [], escapedJobs: 0))
 
-    init(script: GuestScript, platform: SimulatedPlatform, cpus: [PhysicalCPU], vcpus: [VCPU],
+    init(script: GuestScript, platform: SimulatedPlatform, cpus: [PhysicalCPU], vcpus: [ExecVCPU],
         writeFile: @escaping @Sendable (String, [UInt8]) throws -> Void)
     {
         self.script = script
@@ -112,10 +123,11 @@ final class ExecSession: Sendable {
         var placement = (0..<vcpus.count).map { $0 % cpus.count }
         var current = 0
         var lines = script.lines[...]
+        var guests = vcpus.map(\.guest)
         while let (number, command) = lines.first {
             lines = lines.dropFirst()
             var lastLine = number
-            let vcpu = vcpus[current]
+            let vcpu = vcpus[current].vcpu
             let cpu = cpus[placement[current]]
             switch command {
             case .config:
@@ -133,11 +145,18 @@ final class ExecSession: Sendable {
                     lines = lines.dropFirst()
                 }
                 await place(current, on: cpu)
-                let actions = batch.map { Self.action(for: $0.command) }
-                let results = await withTaskExecutorPreference(platform.taskExecutor(cpu: cpu.index)) {
-                    await vcpu.perform(actions)
+                let steps = batch.map { Self.step(for: $0.command) }
+                let member = vcpus[current]
+                let before = guests[current]
+                guests[current] = await withTaskExecutorPreference(platform.taskExecutor(cpu: cpu.index)) {
+                    await vcpu.run(steps, guest: before, vgic: member.vgic, control: member.control)
                 }
-                for ((line, command), outcome) in zip(batch, results) { report(command, outcome, line: line) }
+                var results = (guests[current].workload as? ScriptWorkload)?.takeResults()[...] ?? []
+                guests[current].workload = ScriptWorkload()
+                for (line, command) in batch where command.isAccess {
+                    guard let outcome = results.popFirst() else { break }
+                    report(command, outcome, line: line)
+                }
                 lastLine = batch.last?.line ?? number
             case .map(let range):
                 await vcpu.withContext { $0.memory.map(range) }
@@ -195,15 +214,15 @@ final class ExecSession: Sendable {
 
     /// Loads VCPU `v` on `cpu`, putting whatever VCPU holds that CPU first.
     private func place(_ v: Int, on cpu: PhysicalCPU) async {
-        if let holder = await cpu.loadedVCPU, holder.index != v { await vcpus[holder.index].unload() }
+        if let holder = await cpu.loadedVCPU, holder.index != v { await vcpus[holder.index].vcpu.unload() }
         do {
-            try await vcpus[v].place(on: cpu)
+            try await vcpus[v].vcpu.place(on: cpu)
         } catch {
             fail("load refused: \(error)")
         }
     }
 
-    private static func action(for command: ScriptCommand) -> GuestAction {
+    private static func step(for command: ScriptCommand) -> GuestStep {
         switch command {
         case .write(let register, let value): .access(register, write: value)
         case .read(let register), .expect(let register, _, _): .access(register, write: nil)
@@ -235,7 +254,7 @@ final class ExecSession: Sendable {
     }
 
     private func records(_ v: Int, on cpu: PhysicalCPU) async -> [DecodedRecord] {
-        let vcpu = vcpus[v]
+        let vcpu = vcpus[v].vcpu
         guard let extent = await vcpu.withContext({ $0.spe.recordExtent }) else { return [] }
         let (start, end) = (extent.lowerBound, extent.upperBound)
         let decoded: Result<[DecodedRecord], SPEDeviceError>
@@ -271,8 +290,8 @@ final class ExecSession: Sendable {
             violated += device.checker.violations.count
         }
         var spe = VCPUSPECounters()
-        for vcpu in vcpus {
-            let counters = await vcpu.withContext { $0.spe.counters }
+        for member in vcpus {
+            let counters = await member.vcpu.withContext { $0.spe.counters }
             spe.managementEvents += counters.managementEvents
             spe.pins += counters.pins
             spe.bytesPinned += counters.bytesPinned
@@ -299,5 +318,39 @@ final class ExecSession: Sendable {
             "invariants.checked=\(checked)", "invariants.violated=\(violated)",
         ]
         return lines
+    }
+}
+
+/// One of exec's VCPUs: the actor, its virtual interface, its control, and its guest between lines.
+struct ExecVCPU: Sendable {
+    let vcpu: VCPU
+    let vgic: VirtualInterruptController
+    let control: VCPUControl
+    let guest: GuestState
+}
+
+/// Exec's guest: the script is its driver, so it only records what its accesses came to.
+struct ScriptWorkload: GuestWorkload {
+    private var results: [GuestActionResult] = []
+
+    mutating func nextSteps(now: UInt64) -> [GuestStep] { [] }
+    mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep] { [] }
+
+    mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] {
+        results.append(result)
+        return []
+    }
+
+    /// The results so far, in order.
+    func takeResults() -> [GuestActionResult] { results }
+}
+
+extension ScriptCommand {
+    /// Whether the command is a register access of the guest (it has a result).
+    var isAccess: Bool {
+        switch self {
+        case .write, .read, .expect: true
+        default: false
+        }
     }
 }

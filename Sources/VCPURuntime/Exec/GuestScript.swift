@@ -88,6 +88,9 @@ public struct ScriptConfiguration: Hashable, Sendable {
             guard (16...31).contains(intid) else {
                 throw .script(line: line, message: "spe-irq \(intid) is not a PPI: the SPE interrupt must be INTID 16 to 31")
             }
+            guard !VCPUSPEState.reservedPPIs.contains(where: { $0.rawValue == intid }) else {
+                throw .script(line: line, message: SPEDeviceError.irqInUse(intid).description)
+            }
             speIRQ = intid
         case .vcpus(let n): vcpus = n
         case .pcpus(let n): pcpus = n

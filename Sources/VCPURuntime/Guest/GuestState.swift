@@ -21,6 +21,8 @@ public struct GuestState: Sendable {
     var pendingAccess: (register: SPERegisterID, value: UInt64?)?
     /// The guest powered off.
     public var poweredOff = false
+    /// Whether the guest runs with its interrupts masked (exec's guest: its script is its driver).
+    public var interruptsMasked = false
     /// Interrupts the guest took, by INTID.
     public var interruptsTaken: [UInt32: Int] = [:]
 

@@ -22,6 +22,9 @@ public enum GuestStep: Hashable, Sendable {
     case consumeBuffer
     /// The guest is done: the VCPU stops.
     case powerOff
+    /// The guest hands control back to its driver (exec's script) with a hypercall, if it is in
+    /// the guest; the VCPU's slice ends.
+    case yieldToDriver
 }
 
 /// A guest OS in miniature: what the guest does next, and its interrupt handler. A value, so the
@@ -32,15 +35,15 @@ public protocol GuestWorkload: Sendable {
     /// The guest took virtual interrupt `intid` at `now`: the steps of its handler (the model ends
     /// the interrupt itself after them unless they contain an end-of-interrupt).
     mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep]
-    /// A read the guest made returned `value` (trapped or direct): the steps the guest does next,
-    /// before anything else it had queued.
-    mutating func completedRead(_ register: SPERegisterID, value: UInt64) -> [GuestStep]
+    /// An access of the guest completed (a read's value, a write taken, or an undefined access):
+    /// the steps the guest does next, before anything else it had queued.
+    mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep]
     /// The guest's driver read these records from its buffer.
     mutating func consumed(_ records: [DecodedRecord])
 }
 
 extension GuestWorkload {
-    public mutating func completedRead(_ register: SPERegisterID, value: UInt64) -> [GuestStep] { [] }
+    public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] { [] }
     public mutating func consumed(_ records: [DecodedRecord]) {}
 }
 

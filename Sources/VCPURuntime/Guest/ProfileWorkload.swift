@@ -80,8 +80,8 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
 
     /// The driver has read `PMBSR_EL1`: disable, consume, clear, reset the pointer, and enable
     /// again after a buffer-full event; after a fault, report it and stop profiling.
-    public mutating func completedRead(_ register: SPERegisterID, value: UInt64) -> [GuestStep] {
-        guard register == .PMBSR_EL1 else { return [] }
+    public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] {
+        guard register == .PMBSR_EL1, case .read(let value) = result else { return [] }
         lastSyndrome = value
         let sr = PMBSR_EL1(rawValue: value)
         var steps: [GuestStep] = [

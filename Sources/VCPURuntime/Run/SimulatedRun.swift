@@ -115,7 +115,7 @@ public struct SimulatedRun: Sendable {
                 }
                 let program = SyntheticProgram(seed: random.next())
                 members.append((
-                    VCPU(context: context, environment: environment, program: program),
+                    VCPU(context: context, environment: environment),
                     VCPUWorld(platform: platform, cpus: physicalCPUs, vgic: vgic, control: VCPUControl(), timeSlice: timeSlice,
                         checker: checker),
                     GuestState(workload: vm.workload(index), program: program)

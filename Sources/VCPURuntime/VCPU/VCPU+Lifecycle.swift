@@ -104,7 +104,7 @@ extension VCPU {
         switch end {
         case .blocked: return .blocked
         case .stopped: return .stopped
-        case .preempted: return .runnable
+        case .preempted, .yielded: return .runnable
         case .moved(let target):
             cpu = target
             return .runnable

@@ -1,3 +1,4 @@
+import HostIRQ
 import SPEDevice
 
 /// A virtual CPU: a default actor (no executor of its own) holding the VCPU's architectural state
@@ -7,21 +8,14 @@ import SPEDevice
 public actor VCPU {
     public nonisolated let id: VCPUID
     public nonisolated let environment: KVMEnvironment
-    /// The guest's program of sampleable operations.
-    public nonisolated let program: SyntheticProgram
-    /// The Exception level the guest's operations run at.
-    public nonisolated let exceptionLevel: UInt8
     /// The context while the VCPU is not loaded (nil while a CPU holds it).
     private var context: VCPUSPEContext?
     /// The CPU it is loaded on.
     public private(set) var cpu: PhysicalCPU?
-    private var position: UInt64 = 0
 
-    public init(context: VCPUSPEContext, environment: KVMEnvironment, program: SyntheticProgram, exceptionLevel: UInt8 = 0) {
+    public init(context: VCPUSPEContext, environment: KVMEnvironment) {
         id = context.id
         self.environment = environment
-        self.program = program
-        self.exceptionLevel = exceptionLevel
         self.context = context
     }
 
@@ -53,12 +47,16 @@ public actor VCPU {
         cpu = nil
     }
 
-    /// Runs `actions` in the guest on the VCPU's CPU.
-    public func perform(_ actions: [GuestAction]) async -> [GuestActionResult] {
+    /// Runs `steps` in the guest on the VCPU's CPU until the guest yields back to its driver: how
+    /// exec runs a script's guest actions. Returns the guest's state after them.
+    public func run(_ steps: [GuestStep], guest: GuestState, vgic: VirtualInterruptController, control: VCPUControl)
+        async -> GuestState
+    {
         guard let cpu else { preconditionFailure("\(id) is not loaded") }
-        let (results, next) = await cpu.run(actions, program: program, from: position, at: exceptionLevel)
-        position = next
-        return results
+        var guest = guest
+        guest.queue = steps + [.yieldToDriver]
+        let (after, _) = await cpu.runSlice(guest, vgic: vgic, control: control, sliceEnd: .max)
+        return after
     }
 
     /// Runs `body` on the VCPU's context, wherever it is.

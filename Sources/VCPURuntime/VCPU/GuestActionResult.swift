@@ -1,13 +1,5 @@
 import SPEDevice
 
-/// Something the guest does while it runs.
-public enum GuestAction: Hashable, Sendable {
-    /// Executes sampleable operations of the VCPU's program.
-    case operations(UInt64)
-    /// Reads (`write == nil`) or writes a system register.
-    case access(SPERegisterID, write: UInt64?)
-}
-
 /// What a guest action came to.
 public enum GuestActionResult: Hashable, Sendable {
     /// Operations ran.
