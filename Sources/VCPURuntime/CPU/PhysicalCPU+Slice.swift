@@ -56,7 +56,7 @@ extension PhysicalCPU {
         while end == nil {
             // A guest out of the guest that yields needs no entry (and no exit) to do it.
             if guest.queue.first == .yieldToDriver {
-                guest.queue.removeFirst()
+                _ = guest.queue.popFirst()
                 end = .yielded
                 break
             }
@@ -111,7 +111,7 @@ extension PhysicalCPU {
                 raiseLockedMemory(by: needed, environment)
                 result = .wrote
             }
-            guest.queue.insert(contentsOf: guest.workload.completed(register, result), at: 0)
+            guest.queue.pushFront(guest.workload.completed(register, result))
         case .vmm:
             if let pages = vcpu.spe.pinPending { raiseLockedMemory(by: pages.upperBound - pages.lowerBound, environment) }
         case .block:
@@ -150,9 +150,9 @@ extension PhysicalCPU {
                 switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
                 case .direct:
                     let read = device.guestDirectAccess(register, write: value, vcpu: &vcpu)
-                    guest.queue.insert(contentsOf: guest.workload.completed(register, read.map { .read($0) } ?? .wrote), at: 0)
+                    guest.queue.pushFront(guest.workload.completed(register, read.map { .read($0) } ?? .wrote))
                 case .undefined:
-                    guest.queue.insert(contentsOf: guest.workload.completed(register, .undefined), at: 0)
+                    guest.queue.pushFront(guest.workload.completed(register, .undefined))
                 case .trapped:
                     guest.pendingAccess = (register, value)
                     return .trappedAccess(register.spec.encoding, read: value == nil)
@@ -199,7 +199,7 @@ extension PhysicalCPU {
         let timer = guest.timerLineHigh ? UInt64.max : (guest.timerDeadline ?? .max)
         let limit = min(sliceEnd, timer)
         guard limit > start else {
-            guest.queue.insert(.operations(count), at: 0)
+            guest.queue.pushFront([.operations(count)])
             return .irq(limit == timer ? .virtualTimer : .hypervisorTimer)
         }
         let planned = min(count, (limit - start) / nanosecondsPerOperation)
@@ -215,7 +215,7 @@ extension PhysicalCPU {
                 at: guest.exceptionLevel, vcpu: &vcpu, now: start)
         }
         guest.position &+= ran
-        if ran < count { guest.queue.insert(.operations(count - ran), at: 0) }
+        if ran < count { guest.queue.pushFront([.operations(count - ran)]) }
         syncLine()
         let now = platform.now()
         if device.unit.pmbirq { return .irq(.spePMBIRQ) }
@@ -231,7 +231,7 @@ extension PhysicalCPU {
         guard !guest.interruptsMasked, vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
         guest.interruptsTaken[intid.rawValue, default: 0] += 1
         let handler = guest.workload.handle(interrupt: intid.rawValue, now: platform.now())
-        guest.queue.insert(contentsOf: handler + [.endOfInterrupt(intid.rawValue)], at: 0)
+        guest.queue.pushFront(handler + [.endOfInterrupt(intid.rawValue)])
     }
 
 

@@ -8,7 +8,7 @@ import Synchronization
 public struct GuestState: Sendable {
     public var workload: any GuestWorkload
     /// The steps under way (a handler's steps come first).
-    var queue: [GuestStep] = []
+    var queue = StepQueue()
     /// The guest's program of sampleable operations, its position and Exception level.
     public let program: SyntheticProgram
     public var position: UInt64 = 0
@@ -51,9 +51,8 @@ public struct GuestState: Sendable {
 
     /// The next step, asking the workload when the queue is empty.
     mutating func nextStep(now: UInt64) -> GuestStep {
-        if queue.isEmpty { queue = workload.nextSteps(now: now) }
-        if queue.isEmpty { return .powerOff }
-        return queue.removeFirst()
+        if queue.isEmpty { queue = StepQueue(workload.nextSteps(now: now)) }
+        return queue.popFirst() ?? .powerOff
     }
 }
 
@@ -74,4 +73,21 @@ public final class VCPUControl: Sendable {
 
     /// Whether a move is requested.
     public var moveRequested: Bool { target.load(ordering: .relaxed) >= 0 }
+}
+
+/// The guest's steps in order, with the first taken and steps put in front in O(1): kept reversed,
+/// so the front is the array's end. (A script batch can be a long queue.)
+struct StepQueue: Sendable {
+    private var reversed: [GuestStep] = []
+
+    init() {}
+    init(_ steps: [GuestStep]) { reversed = steps.reversed() }
+
+    var isEmpty: Bool { reversed.isEmpty }
+    var first: GuestStep? { reversed.last }
+
+    mutating func popFirst() -> GuestStep? { reversed.popLast() }
+
+    /// Puts `steps` in front, in their order.
+    mutating func pushFront(_ steps: [GuestStep]) { reversed.append(contentsOf: steps.reversed()) }
 }

@@ -343,32 +343,41 @@ final class SimulatedLane: SerialExecutor, TaskExecutor {
     }
 }
 
-/// A FIFO of jobs with a cheap pop from the front.
+/// A FIFO of jobs with cheap pushes at both ends and a cheap pop from the front: a ring buffer
+/// that grows by doubling.
 struct LaneQueue {
-    private var items: [UnownedJob] = []
+    private var slots: [UnownedJob?] = Array(repeating: nil, count: 16)
     private var head = 0
+    private var count = 0
 
-    var isEmpty: Bool { head == items.count }
+    var isEmpty: Bool { count == 0 }
 
-    mutating func push(_ job: UnownedJob) { items.append(job) }
+    mutating func push(_ job: UnownedJob) {
+        growIfFull()
+        slots[(head + count) % slots.count] = job
+        count += 1
+    }
 
     mutating func pushFront(_ job: UnownedJob) {
-        if head > 0 {
-            head -= 1
-            items[head] = job
-        } else {
-            items.insert(job, at: 0)
-        }
+        growIfFull()
+        head = (head + slots.count - 1) % slots.count
+        slots[head] = job
+        count += 1
     }
 
     mutating func pop() -> UnownedJob {
-        let job = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        let job = slots[head]!
+        slots[head] = nil
+        head = (head + 1) % slots.count
+        count -= 1
         return job
+    }
+
+    private mutating func growIfFull() {
+        guard count == slots.count else { return }
+        let ordered = (0..<count).map { slots[(head + $0) % slots.count] }
+        slots = ordered + Array(repeating: nil, count: slots.count)
+        head = 0
     }
 }
 

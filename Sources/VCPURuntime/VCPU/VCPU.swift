@@ -54,7 +54,7 @@ public actor VCPU {
     {
         guard let cpu else { preconditionFailure("\(id) is not loaded") }
         var guest = guest
-        guest.queue = steps + [.yieldToDriver]
+        guest.queue = StepQueue(steps + [.yieldToDriver])
         let (after, _) = await cpu.runSlice(guest, vgic: vgic, control: control, sliceEnd: .max)
         return after
     }
