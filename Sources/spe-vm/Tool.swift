@@ -65,7 +65,7 @@ enum Tool {
         let flagWidth = globalFlags.map(\.0.count).max() ?? 0
         lines += globalFlags.map { "  " + $0.0.padding(to: flagWidth) + "  " + $0.1 }
         lines += ["", "Run 'spe-vm <command> --help' for a command's flags."]
-        lines += ["", "exit status: 0 success, 1 a rule was broken (run), 2 bad command line"]
+        lines += ["", "exit status: 0 success, 1 a rule broke or an expect failed (run, exec), 2 bad input (flags or script)"]
         return lines.joined(separator: "\n")
     }
 }
