@@ -3,9 +3,9 @@ import SPEDevice
 
 /// One physical CPU: its SPE device, its HostIRQ interface and the context of the VCPU loaded on
 /// it. An actor bound to the CPU's executor, so everything per-CPU is touched only from that CPU.
-/// A guest's batch of actions runs as entry → guest → exit with nothing else of the CPU in between:
-/// entry and the guest's execution are one synchronous job, the guest period is the platform's
-/// wait, and the exit is the first job after it.
+/// A VCPU's slice (``runSlice(_:vgic:control:sliceEnd:)``) runs as entry → guest → exit, again and
+/// again, with nothing else of the CPU in between: entry and the guest's steps are one synchronous
+/// job, the guest period is the platform's wait, and the exit is the first job after it.
 public actor PhysicalCPU {
     public nonisolated let index: Int
     public nonisolated let unownedExecutor: UnownedSerialExecutor
@@ -97,10 +97,11 @@ public actor PhysicalCPU {
 
     /// `vcpu_load`: takes the VCPU's context.
     public func load(_ incoming: VCPUSPEContext, environment: KVMEnvironment) throws(SPEDeviceError) {
+        // Refused before anything changes (the device checks again, as its own guard).
         try incoming.spe.checkRunnable(on: index, vcpu: incoming.id, vm: environment.vm)
         checker.noteLoad(incoming.id, on: index, time: platform.now())
         if let stale = context {
-            // A broken runtime left another VCPU here (reported above): drop it so the run goes on.
+            // A broken runtime left another VCPU here (reported just above): drop it so the run goes on.
             device.put(stale)
             context = nil
         }
