@@ -122,9 +122,7 @@ public struct SPEWorkbench: Sendable {
                 return true
             case .lockedMemoryLimit(let needed):
                 exits.lockedMemory += 1
-                // **Model decision:** the VMM raises the VM's limit by what is missing and re-runs.
-                let account = environment.vm.lockedMemory
-                account.setLimit(account.charged + needed)
+                environment.vm.lockedMemory.raiseLimit(toFit: needed)
             }
         }
     }

@@ -33,4 +33,8 @@ public final class LockedMemoryAccount: Sendable {
 
     /// Sets the limit (the VMM raises or tightens it).
     public func setLimit(_ bytes: UInt64) { limitBytes.store(bytes, ordering: .relaxed) }
+
+    /// **Model decision:** what the VMM does when pinning needs more locked memory than the VM
+    /// has: it raises the limit by what is missing, so `bytes` more fit, and runs the VCPU again.
+    public func raiseLimit(toFit bytes: UInt64) { setLimit(charged + bytes) }
 }

@@ -123,6 +123,24 @@ public struct VCPUSPECounters: Hashable, Sendable {
     /// Trapped accesses handled.
     public var trappedReads: UInt64 = 0
     public var trappedWrites: UInt64 = 0
+
+    /// Adds `other`'s counts (totals over several VCPUs).
+    public mutating func add(_ other: VCPUSPECounters) {
+        managementEvents += other.managementEvents
+        for (refusal, n) in other.enableRefusals { enableRefusals[refusal, default: 0] += n }
+        pins += other.pins
+        bytesPinned += other.bytesPinned
+        unpins += other.unpins
+        pinNanoseconds += other.pinNanoseconds
+        lockedMemoryExits += other.lockedMemoryExits
+        driverOrderViolations += other.driverOrderViolations
+        lostSyndromeBits += other.lostSyndromeBits
+        hiddenFeatureInUse += other.hiddenFeatureInUse
+        stage2Warnings += other.stage2Warnings
+        virtualLineChanges += other.virtualLineChanges
+        trappedReads += other.trappedReads
+        trappedWrites += other.trappedWrites
+    }
 }
 
 /// Why KVM refused a buffer at the enable edge (SPE.md §5, in check order).

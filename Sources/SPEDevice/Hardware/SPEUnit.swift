@@ -336,6 +336,8 @@ public struct SPEUnit: Sendable {
 
 /// What an SPE unit counted.
 public struct SPEUnitCounters: Hashable, Sendable {
+    public init() {}
+
     /// Samples selected (the counter reached zero while profiling).
     public var sampled: UInt64 = 0
     /// Complete records written.
@@ -349,4 +351,13 @@ public struct SPEUnitCounters: Hashable, Sendable {
 
     /// All dropped samples.
     public var droppedTotal: UInt64 { dropped.values.reduce(0, +) }
+
+    /// Adds `other`'s counts (totals over several units).
+    public mutating func add(_ other: SPEUnitCounters) {
+        sampled += other.sampled
+        written += other.written
+        bytesWritten += other.bytesWritten
+        managementEvents += other.managementEvents
+        for (reason, n) in other.dropped { dropped[reason, default: 0] += n }
+    }
 }

@@ -108,12 +108,12 @@ extension PhysicalCPU {
             case .undefined: result = .undefined
             case .lockedMemoryLimit(let needed):
                 // The write is in memory; the VMM raises the limit and the pin happens at the next entry.
-                raiseLockedMemory(by: needed, environment)
+                environment.vm.lockedMemory.raiseLimit(toFit: needed)
                 result = .wrote
             }
             guest.queue.pushFront(guest.workload.completed(register, result))
         case .vmm:
-            if let pages = vcpu.spe.pinPending { raiseLockedMemory(by: pages.upperBound - pages.lowerBound, environment) }
+            if let pages = vcpu.spe.pinPending { environment.vm.lockedMemory.raiseLimit(toFit: pages.upperBound - pages.lowerBound) }
         case .block:
             return .blocked
         case .hypercall:
@@ -129,12 +129,6 @@ extension PhysicalCPU {
 
     /// The immediate of the hypercall a guest yields to its driver with.
     static let yieldCall: UInt16 = 0x5C1E
-
-    /// **Model decision:** the VMM raises the VM's locked-memory limit by what is missing.
-    private func raiseLockedMemory(by needed: UInt64, _ environment: KVMEnvironment) {
-        let account = environment.vm.lockedMemory
-        account.setLimit(account.charged + needed)
-    }
 
     /// The guest runs its steps until one exits. Returns the exit's syndrome.
     private func runGuest(

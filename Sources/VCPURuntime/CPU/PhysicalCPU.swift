@@ -90,9 +90,6 @@ public actor PhysicalCPU {
         next.continuation.resume()
     }
 
-    /// VCPUs waiting for the CPU.
-    public var runQueueDepth: Int { runQueue.count }
-
     // MARK: Load and put
 
     /// `vcpu_load`: takes the VCPU's context.
@@ -167,7 +164,4 @@ public actor PhysicalCPU {
 
     /// The most interrupts the host takes in one go.
     static let interruptsPerExit = 16
-
-    /// HostIRQ's statistics of this CPU.
-    public var interruptStatistics: CPUInterruptStatistics { interface.statistics() }
 }

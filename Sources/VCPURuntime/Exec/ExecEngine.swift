@@ -277,38 +277,23 @@ final class ExecSession: Sendable {
 
     private func statistics() async -> [String] {
         var exits = ExitCounts()
-        var written: UInt64 = 0
-        var dropped: [DropReason: UInt64] = [:]
+        var unit = SPEUnitCounters()
         var checked: UInt64 = 0
         var violated = 0
         for cpu in cpus {
             exits.add(await cpu.exits)
             let device = await cpu.device
-            written += device.unit.counters.written
-            for (reason, n) in device.unit.counters.dropped { dropped[reason, default: 0] += n }
+            unit.add(device.unit.counters)
             checked += device.checker.eventsChecked
             violated += device.checker.violations.count
         }
         var spe = VCPUSPECounters()
-        for member in vcpus {
-            let counters = await member.vcpu.withContext { $0.spe.counters }
-            spe.managementEvents += counters.managementEvents
-            spe.pins += counters.pins
-            spe.bytesPinned += counters.bytesPinned
-            spe.unpins += counters.unpins
-            spe.pinNanoseconds += counters.pinNanoseconds
-            spe.driverOrderViolations += counters.driverOrderViolations
-            spe.lostSyndromeBits += counters.lostSyndromeBits
-            spe.hiddenFeatureInUse += counters.hiddenFeatureInUse
-            spe.stage2Warnings += counters.stage2Warnings
-            spe.trappedReads += counters.trappedReads
-            spe.trappedWrites += counters.trappedWrites
-        }
+        for member in vcpus { spe.add(await member.vcpu.withContext { $0.spe.counters }) }
         var lines = ["exits.total=\(exits.total)"]
         for reason in ExitReason.allCases { lines.append("exits.\(reason.rawValue)=\(exits[reason])") }
-        lines.append("records.written=\(written)")
-        lines.append("records.dropped=\(dropped.values.reduce(0, +))")
-        for reason in DropReason.allCases { lines.append("records.dropped.\(reason.rawValue)=\(dropped[reason] ?? 0)") }
+        lines.append("records.written=\(unit.written)")
+        lines.append("records.dropped=\(unit.droppedTotal)")
+        for reason in DropReason.allCases { lines.append("records.dropped.\(reason.rawValue)=\(unit.dropped[reason] ?? 0)") }
         lines += [
             "events.management=\(spe.managementEvents)", "pins=\(spe.pins)", "bytes.pinned=\(spe.bytesPinned)",
             "unpins=\(spe.unpins)", "time.pinning=\(spe.pinNanoseconds)", "traps.read=\(spe.trappedReads)",

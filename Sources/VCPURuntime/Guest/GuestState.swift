@@ -70,9 +70,6 @@ public final class VCPUControl: Sendable {
         let cpu = target.exchange(-1, ordering: .relaxed)
         return cpu < 0 ? nil : cpu
     }
-
-    /// Whether a move is requested.
-    public var moveRequested: Bool { target.load(ordering: .relaxed) >= 0 }
 }
 
 /// The guest's steps in order, with the first taken and steps put in front in O(1): kept reversed,

@@ -7,9 +7,9 @@ struct RunReport: Sendable {
     let configuration: RunConfiguration
     let exits: SPEWorkbench.ExitCounts
     /// The SPE units' counters, summed over the physical CPUs.
-    let unit: UnitTotals
+    let unit: SPEUnitCounters
     /// KVM's per-VCPU counters, summed over the VCPUs.
-    let kvm: KVMTotals
+    let kvm: VCPUSPECounters
     let guest: GuestTally
     let hostRecordsConsumed: UInt64
     let hostInterruptsHandled: UInt64
@@ -28,27 +28,8 @@ struct RunReport: Sendable {
     init(configuration: RunConfiguration, workbench bench: SPEWorkbench, guest: GuestTally, stopped: String?, elapsedSeconds: Double) {
         self.configuration = configuration
         exits = bench.exits
-        var unit = UnitTotals()
-        for device in bench.devices {
-            let c = device.unit.counters
-            unit.sampled += c.sampled
-            unit.written += c.written
-            unit.bytesWritten += c.bytesWritten
-            unit.managementEvents += c.managementEvents
-            for (reason, n) in c.dropped { unit.dropped[reason, default: 0] += n }
-        }
-        self.unit = unit
-        var kvm = KVMTotals()
-        for vcpu in bench.vcpus {
-            let c = vcpu.spe.counters
-            kvm.managementEvents += c.managementEvents
-            for (refusal, n) in c.enableRefusals { kvm.enableRefusals[refusal, default: 0] += n }
-            kvm.pins += c.pins
-            kvm.bytesPinned += c.bytesPinned
-            kvm.unpins += c.unpins
-            kvm.virtualLineChanges += c.virtualLineChanges
-        }
-        self.kvm = kvm
+        unit = bench.devices.reduce(into: SPEUnitCounters()) { $0.add($1.unit.counters) }
+        kvm = bench.vcpus.reduce(into: VCPUSPECounters()) { $0.add($1.spe.counters) }
         self.guest = guest
         hostRecordsConsumed = bench.devices.reduce(0) { $0 + ($1.host?.recordsConsumed ?? 0) }
         hostInterruptsHandled = bench.devices.reduce(0) { $0 + ($1.host?.interruptsHandled ?? 0) }
@@ -181,22 +162,3 @@ struct RunReport: Sendable {
     }
 }
 
-/// ``SPEUnitCounters`` summed over the physical CPUs.
-struct UnitTotals: Equatable, Sendable {
-    var sampled: UInt64 = 0
-    var written: UInt64 = 0
-    var bytesWritten: UInt64 = 0
-    var managementEvents: UInt64 = 0
-    var dropped: [DropReason: UInt64] = [:]
-    var droppedTotal: UInt64 { dropped.values.reduce(0, +) }
-}
-
-/// The ``VCPUSPECounters`` the report shows, summed over the VCPUs.
-struct KVMTotals: Equatable, Sendable {
-    var managementEvents: UInt64 = 0
-    var enableRefusals: [EnableRefusal: UInt64] = [:]
-    var pins: UInt64 = 0
-    var bytesPinned: UInt64 = 0
-    var unpins: UInt64 = 0
-    var virtualLineChanges: UInt64 = 0
-}
