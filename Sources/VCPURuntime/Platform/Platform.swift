@@ -49,6 +49,27 @@ public protocol Platform: AnyObject, Sendable {
 
     /// Ends the run as soon as the platform can (a rule broke). Safe from any job.
     func stop()
+
+    /// Stops the run when the platform's time would pass `limit`.
+    func setTimeLimit(_ limit: UInt64)
+
+    /// Runs the spawned tasks, blocking the calling thread, until every task finished, nothing can
+    /// run any more, the model asked to stop, or the time limit passed.
+    func run() -> PlatformOutcome
+}
+
+/// How a platform's run ended.
+public enum PlatformOutcome: Hashable, Sendable {
+    /// Every task finished.
+    case finished
+    /// Tasks are alive, nothing can run, and no timer or guest period is pending.
+    case deadlock(liveTasks: Int)
+    /// The platform's time reached the run's limit with tasks still alive.
+    case timeLimit(liveTasks: Int)
+    /// Jobs kept running without virtual time advancing (a livelock in the model; simulated only).
+    case livelock(liveTasks: Int)
+    /// The model asked to stop (a rule broke).
+    case stopped(liveTasks: Int)
 }
 
 /// A handle a task waits on; see ``Platform/wait(_:until:isolation:)``.

@@ -23,18 +23,7 @@ public final class SimulatedPlatform: Platform {
     private let core: SimulatorCore
 
     /// How a simulation ended.
-    public enum Outcome: Hashable, Sendable {
-        /// Every task finished.
-        case finished
-        /// Tasks are alive, nothing can run, and no timer or guest period is pending.
-        case deadlock(liveTasks: Int)
-        /// Virtual time reached the run's limit with tasks still alive.
-        case timeLimit(liveTasks: Int)
-        /// Jobs kept running without virtual time advancing (a livelock in the model).
-        case livelock(liveTasks: Int)
-        /// The model asked to stop (a rule broke).
-        case stopped(liveTasks: Int)
-    }
+    public typealias Outcome = PlatformOutcome
 
     /// Jobs without virtual time advancing after which a run is a livelock.
     public static let livelockJobs: UInt64 = 5_000_000
