@@ -46,8 +46,9 @@ import Testing
         #expect(timer.interrupts == 20)
         // One maintenance exit per SPE interrupt: its level has no hardware link.
         #expect(result.exits[.maintenance] == 36)
-        for (index, statistics) in result.virtualInterrupts.enumerated() where index < 3 {
-            #expect(statistics.maintenanceExits == 12)
+        #expect(result.figures.virtualInterrupts.maintenanceExits == 36)
+        for vcpu in result.figures.vcpus where vcpu.id.vm == 0 {
+            #expect(vcpu.exits[.maintenance] == 12, "\(vcpu.id)")
         }
     }
 

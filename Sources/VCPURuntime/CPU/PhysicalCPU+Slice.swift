@@ -15,6 +15,20 @@ public enum SliceEnd: Hashable, Sendable {
     case yielded
 }
 
+/// What the host scheduler gives a slice: the time slice, the scheduler (to see whether another
+/// VCPU waits for the CPU) and the run's control (its budget and end).
+public struct SliceSchedule: Sendable {
+    public let timeSlice: UInt64
+    public let scheduler: HostScheduler
+    public let run: RunControl
+
+    public init(timeSlice: UInt64, scheduler: HostScheduler, run: RunControl) {
+        self.timeSlice = timeSlice
+        self.scheduler = scheduler
+        self.run = run
+    }
+}
+
 /// What KVM does with an exit, by reason: the dispatch table's entries.
 enum ExitAction: Sendable {
     /// Emulate the trapped register access, then re-enter.
@@ -40,12 +54,19 @@ extension PhysicalCPU {
         .maintenance: .reevaluateLevels, .preemption: .endSlice, .lockedMemory: .vmm,
     ]
 
-    /// Runs the loaded VCPU's guest until it blocks, powers off, its slice ends at `sliceEnd`, or a
-    /// move is requested: entries and exits, each exit decoded and dispatched by ``exitTable``.
+    /// Runs the loaded VCPU's guest until it blocks, powers off, its slice ends at `sliceEnd` with
+    /// another VCPU waiting for the CPU, a move is requested, or the run ends: entries and exits,
+    /// each exit decoded and dispatched by ``exitTable``. A slice that ends with nobody waiting
+    /// goes on for another `timeSlice` (the host's tick is still an exit). `figures` are the VCPU's,
+    /// updated and handed back: entries, exits, time in the guest, scheduling latency (from its
+    /// `runnableSince` to the first entry) and profiling blackout.
     public func runSlice(
-        _ incoming: GuestState, vgic: VirtualInterruptController, control: VCPUControl, sliceEnd: UInt64
-    ) async -> (GuestState, SliceEnd) {
+        _ incoming: GuestState, figures incomingFigures: VCPUFigures, vgic: VirtualInterruptController, control: VCPUControl,
+        sliceEnd initialSliceEnd: UInt64, schedule: SliceSchedule? = nil
+    ) async -> (GuestState, VCPUFigures, SliceEnd) {
         guard var vcpu = context, let environment else { preconditionFailure("cpu\(index) holds no VCPU") }
+        var figures = incomingFigures
+        var sliceEnd = initialSliceEnd
         context = nil
         let previous = lastInterface
         lastInterface = vgic
@@ -66,27 +87,39 @@ extension PhysicalCPU {
             case .lockedMemoryLimit:
                 syndrome = .userspace
             case .entered:
+                let entry = platform.now()
+                figures.entered(at: entry)
                 _ = try? vgic.enterGuest(on: CPUID(index))
                 syndrome = await runGuest(&vcpu, &guest, vgic: vgic, environment: environment, sliceEnd: sliceEnd)
                 device.exit(&vcpu, env: environment, now: platform.now())
                 _ = try? vgic.exitGuest()
+                figures.runtime += platform.now() - entry
             }
             let exit = DecodedExit.decode(syndrome)
             exits.count(exit.reason ?? .irq)
+            figures.exits.count(exit.reason ?? .irq)
+            schedule?.run.countExit()
             syncLine()
             takeInterrupts()
             end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
             syncSPELine(vcpu, vgic: speTarget)
             checkDelivery(vcpu, guest, vgic: vgic)
+            figures.bufferStopped(vcpu.spe.memory.PMBSR.S, at: platform.now())
             device.runHost(hostOperationsPerExit, now: platform.now())
             syncLine()
             if !device.checker.violations.isEmpty { checker.requestStop() }
             await platform.busy(on: index, until: platform.now() + exitNanoseconds)
+            if end == .preempted, let schedule, !schedule.scheduler.hasWaiters(cpu: index) {
+                // Nobody waits for the CPU: the VCPU keeps it for another slice.
+                sliceEnd = platform.now() &+ schedule.timeSlice
+                end = nil
+            }
             if end == nil, platform.now() >= sliceEnd { end = .preempted }
             if end == nil, let target = control.takeMove() { end = .moved(to: target) }
+            if end == nil, schedule?.run.hasEnded == true { end = .stopped }
         }
         context = vcpu
-        return (guest, end!)
+        return (guest, figures, end!)
     }
 
     private func dispatch(

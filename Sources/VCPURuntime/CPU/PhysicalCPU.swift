@@ -165,3 +165,32 @@ public actor PhysicalCPU {
     /// The most interrupts the host takes in one go.
     static let interruptsPerExit = 16
 }
+
+/// What one physical CPU counted in a run, gathered at its end.
+public struct CPUFigures: Sendable {
+    public var exits: ExitCounts
+    public var unit: SPEUnitCounters
+    public var host: HostFigures
+    public var violations: [SPEViolation]
+    public var eventsChecked: UInt64
+    /// The last events its checker saw (for a violation's report).
+    public var recentEvents: [SPEEvent]
+    /// Physical interrupts the host acknowledged here, by INTID (raw).
+    public var interrupts: [UInt32: UInt64]
+}
+
+extension PhysicalCPU {
+    /// The CPU's figures so far.
+    public func figures() -> CPUFigures {
+        var host = HostFigures()
+        host.recordsConsumed = device.host?.recordsConsumed ?? 0
+        host.interruptsHandled = device.host?.interruptsHandled ?? 0
+        host.spuriousInterrupts = device.spuriousInterrupts
+        var interrupts: [UInt32: UInt64] = [:]
+        for entry in interface.statistics().perINTID where entry.counts.acknowledged > 0 {
+            interrupts[entry.intid.rawValue] = entry.counts.acknowledged
+        }
+        return CPUFigures(exits: exits, unit: device.unit.counters, host: host, violations: device.checker.violations,
+            eventsChecked: device.checker.eventsChecked, recentEvents: device.recentEvents, interrupts: interrupts)
+    }
+}

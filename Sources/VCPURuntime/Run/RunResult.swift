@@ -125,10 +125,47 @@ public struct VCPUFigures: Sendable {
     public var runtime: UInt64 = 0
     /// Runnable → in guest.
     public var schedulingLatency = LatencyHistogram()
+    /// Profiling blackout: time its buffer stood stopped (in-memory `PMBSR_EL1.S` set) until its
+    /// driver cleared it, and how many stops.
+    public var blackoutNanoseconds: UInt64 = 0
+    public var blackouts: UInt64 = 0
     public var drivers = DriverFigures()
+    /// KVM's SPE counters of the VCPU.
+    public var kvm = VCPUSPECounters()
+
+    /// When it last became runnable, until it enters the guest.
+    var runnableSince: UInt64?
+    /// When its buffer stopped, until its driver clears `S`.
+    var blackoutSince: UInt64?
 
     public init(id: VCPUID, workload: WorkloadKind) {
         self.id = id
         self.workload = workload
+    }
+}
+
+extension VCPUFigures {
+    /// The VCPU entered the guest at `time`: its first entry since it became runnable ends a
+    /// scheduling-latency sample.
+    mutating func entered(at time: UInt64) {
+        entries += 1
+        if let since = runnableSince {
+            schedulingLatency.record(time - since)
+            runnableSince = nil
+        }
+    }
+
+    /// Its in-memory `PMBSR_EL1.S` after an exit: a stop starts a blackout, a clear ends it.
+    mutating func bufferStopped(_ stopped: Bool, at time: UInt64) {
+        switch (stopped, blackoutSince) {
+        case (true, nil):
+            blackoutSince = time
+        case (false, let since?):
+            blackoutNanoseconds += time - since
+            blackouts += 1
+            blackoutSince = nil
+        default:
+            break
+        }
     }
 }

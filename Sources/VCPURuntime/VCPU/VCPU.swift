@@ -32,6 +32,14 @@ public actor VCPU {
         cpu = target
     }
 
+    /// The CPUs of its SPU (nil: a VCPU without SPE may run anywhere), read while it is unloaded.
+    var spuCPUs: [Int]? { context?.spe.spu }
+
+    /// KVM's SPE counters of the VCPU, wherever its context is.
+    var spe: VCPUSPEState {
+        get async { await withContext { $0.spe } }
+    }
+
     /// Puts the VCPU from its CPU (it keeps its context).
     public func unload() async {
         guard let current = cpu else { return }
@@ -55,7 +63,8 @@ public actor VCPU {
         guard let cpu else { preconditionFailure("\(id) is not loaded") }
         var guest = guest
         guest.queue = StepQueue(steps + [.yieldToDriver])
-        let (after, _) = await cpu.runSlice(guest, vgic: vgic, control: control, sliceEnd: .max)
+        let (after, _, _) = await cpu.runSlice(guest, figures: VCPUFigures(id: id, workload: .mixed), vgic: vgic, control: control,
+            sliceEnd: .max)
         return after
     }
 

@@ -1,0 +1,246 @@
+import HostIRQ
+import SPEDevice
+import Synchronization
+
+/// A run, ready to drive on a platform: the machine, the VMs with each VCPU's guest, the host
+/// scheduler's settings, the migrator and the budget. ``ScenarioRun`` builds one from a
+/// ``Scenario``; ``SimulatedRun`` from guests a test writes.
+struct RunPlan: Sendable {
+    struct VM: Sendable {
+        var hasSPE: Bool
+        var vcpus: Int
+        var kind: WorkloadKind
+        /// The guest of VCPU `index` of the VM.
+        var workload: @Sendable (VCPUID) -> any GuestWorkload
+        var maxBufferSize: UInt64 = 0
+        var lockedMemoryLimit: UInt64?
+        var spu: [Int]?
+    }
+
+    var cpus: Int
+    var vms: [VM]
+    var seed: UInt64
+    var migrateEvery: UInt64?
+    var timeSlice: UInt64
+    var hostPerf: Bool
+    var mutation: SPEMutation?
+    var runtimeMutation: RuntimeMutation?
+    var budget: RunBudget?
+    /// Platform time at which the run is cut off if it has not ended (a broken model may leave a
+    /// VCPU blocked or storming for ever).
+    var timeLimit: UInt64
+}
+
+/// What a driven run leaves: its figures and each VCPU's final guest (nil for a VCPU that never
+/// finished: the run stopped at a broken rule or its time limit).
+struct DrivenRun: Sendable {
+    var result: RunResult
+    var guests: [(id: VCPUID, guest: GuestState?)]
+}
+
+extension RunPlan {
+    /// Builds the run on `platform`, runs it to its end (blocking the calling thread) and gathers
+    /// its figures.
+    func drive(on platform: any Platform, kind: PlatformKind, scenario: Scenario) -> DrivenRun {
+        platform.setTimeLimit(timeLimit)
+        (platform as? SimulatedPlatform)?.recordDecisions(true)
+        let vcpuCount = vms.reduce(0) { $0 + $1.vcpus }
+        let shared = RunShared(vcpus: vcpuCount)
+        // The gatherer waits for the end, ends the run, then gathers every CPU's figures.
+        let gatherer = platform.makeWaiter()
+        let migratorWaiter = platform.makeWaiter()
+        let waiters = (0..<vcpuCount).map { _ in platform.makeWaiter() }
+        let cpuCount = cpus
+        let control = RunControl(budget: budget) { [platform] in
+            platform.wake(gatherer)
+            platform.wake(migratorWaiter)
+            for waiter in waiters { platform.wake(waiter) }
+            for cpu in 0..<cpuCount { platform.interruptGuest(cpu: cpu) }
+        }
+        let checker = RuntimeChecker(mutation: runtimeMutation) { [platform] in
+            shared.stopRequested()
+            platform.wake(gatherer)
+        }
+        let scheduler = HostScheduler(cpus: cpus)
+        let schedule = SliceSchedule(timeSlice: timeSlice, scheduler: scheduler, run: control)
+        let distributor: Distributor
+        var physical: [PhysicalCPU] = []
+        do {
+            distributor = try Distributor(cpuCount: cpus)
+            for index in 0..<cpus {
+                physical.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor, seed: seed,
+                    mutation: mutation, checker: checker))
+            }
+        } catch {
+            preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
+        }
+        let physicalCPUs = physical
+        var random = SplitMix64(seed: seed ^ 0x4D49_4752)
+        var members: [Member] = []
+        for (vmIndex, vm) in vms.enumerated() {
+            let spevm = SPEVM(index: vmIndex, configuration: SPEVMConfiguration(hasSPE: vm.hasSPE),
+                lockedMemoryLimit: vm.lockedMemoryLimit ?? .max)
+            let environment = KVMEnvironment(vm: spevm, mutation: mutation)
+            let spu = vm.spu ?? Array(0..<cpus)
+            for index in 0..<vm.vcpus {
+                let id = VCPUID(vm: vmIndex, index: index)
+                var context = VCPUSPEContext(id: id)
+                if vm.hasSPE {
+                    do {
+                        try context.spe.setIRQ(INTID.spePMBIRQ.rawValue, vcpu: id, vm: spevm)
+                        try context.spe.setSPU(spu, cpuCount: cpus, vcpu: id, vm: spevm)
+                        try context.spe.setMaxBufferSize(vm.maxBufferSize, vcpu: id, vm: spevm)
+                        try context.spe.initialize(vcpu: id, vm: spevm)
+                    } catch {
+                        preconditionFailure("the model refused attributes its scenario was validated for: \(error)")
+                    }
+                }
+                let vgic: VirtualInterruptController
+                do {
+                    vgic = try VirtualInterruptController(vcpu: VCPUIndex(members.count), distributor: distributor,
+                        clock: PlatformClock(platform))
+                } catch {
+                    preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
+                }
+                members.append(Member(
+                    vcpu: VCPU(context: context, environment: environment),
+                    world: VCPUWorld(platform: platform, cpus: physicalCPUs, vgic: vgic, control: VCPUControl(),
+                        schedule: schedule, checker: checker),
+                    guest: GuestState(workload: vm.workload(id), program: SyntheticProgram(seed: random.next())),
+                    figures: VCPUFigures(id: id, workload: vm.kind),
+                    start: vm.hasSPE ? spu[members.count % spu.count] : members.count % cpus,
+                    allowed: vm.hasSPE ? spu : Array(0..<cpus)))
+            }
+        }
+        if hostPerf {
+            for cpu in physicalCPUs { platform.spawn(on: cpu.index) { await cpu.setHostSession(true) } }
+        }
+        for (flat, member) in members.enumerated() {
+            platform.spawn(on: member.start) {
+                let (guest, figures) = await member.vcpu.live(member.guest, figures: member.figures, world: member.world,
+                    start: member.start, waiter: waiters[flat])
+                if shared.finished(flat, guest, figures) { platform.wake(gatherer) }
+            }
+        }
+        let duration: UInt64? = if case .duration(let d) = budget { d } else { nil }
+        platform.spawn(on: 0) {
+            let deadline = duration.map { platform.now() &+ $0 }
+            _ = await platform.wait(gatherer, until: deadline)
+            if !shared.isStopping {
+                control.end()
+                while shared.alive > 0 && !shared.isStopping { _ = await platform.wait(gatherer, until: nil) }
+            }
+            for cpu in physicalCPUs { shared.gather(await cpu.figures()) }
+            if shared.alive > 0 { platform.stop() }
+        }
+        if let every = migrateEvery, every > 0 {
+            let targets = members.map { ($0.world.control, $0.world.vgic, $0.allowed) }
+            let migratorSeed = seed ^ 0x6D69_6772_6174_6F72
+            platform.spawn(on: 0) {
+                var random = SplitMix64(seed: migratorSeed)
+                while !control.hasEnded && !shared.isStopping && shared.alive > 0 {
+                    _ = await platform.wait(migratorWaiter, until: platform.now() &+ every)
+                    if control.hasEnded || shared.isStopping { break }
+                    let (moves, vgic, allowed) = targets[Int(random.next() % UInt64(targets.count))]
+                    moves.requestMove(to: allowed[Int(random.next() % UInt64(allowed.count))])
+                    shared.migrated()
+                    // A VCPU in the guest is kicked out so it sees the request now.
+                    if case .inGuest(let cpu) = vgic.location { _ = try? distributor.sendSGI(.kick, to: cpu) }
+                }
+            }
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = platform.run()
+        let elapsed = started.duration(to: clock.now)
+        let simulated = platform as? SimulatedPlatform
+        if let simulated, simulated.escapedJobs > 0 {
+            checker.report(.noEscapedJob, cpu: nil, vcpu: nil, time: platform.now(),
+                "\(simulated.escapedJobs) job(s) ran off the simulated platform")
+        }
+        var result = RunResult(scenario: scenario, platform: kind, outcome: outcome)
+        result.endTime = platform.now()
+        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        result.decisions = simulated?.decisions ?? []
+        result.escapedJobs = simulated?.escapedJobs ?? 0
+        shared.fill(&result)
+        result.runtimeViolations = checker.violations
+        result.report = result.violations.first.map {
+            ViolationReport(violation: $0.description, recentEvents: shared.eventsOfFirstViolation, seed: seed)
+        }
+        result.migrations = shared.migrations
+        result.balancingMoves = scheduler.balancingMoves
+        let finals = shared.finals
+        for member in members { result.virtualInterrupts.add(member.world.vgic.statistics()) }
+        result.vcpus = members.indices.map { finals[$0]?.figures ?? members[$0].figures }
+        for figures in result.vcpus {
+            result.kvm.add(figures.kvm)
+            result.drivers.add(figures.drivers)
+            result.blackoutNanoseconds += figures.blackoutNanoseconds
+            result.blackouts += figures.blackouts
+            result.schedulingLatency.merge(figures.schedulingLatency)
+        }
+        for final in finals.values {
+            for (intid, n) in final.guest.interruptsTaken { result.guestInterrupts[intid, default: 0] += UInt64(n) }
+        }
+        return DrivenRun(result: result, guests: members.indices.map { (members[$0].vcpu.id, finals[$0]?.guest) })
+    }
+}
+
+/// One VCPU of a run being built.
+private struct Member: Sendable {
+    let vcpu: VCPU
+    let world: VCPUWorld
+    let guest: GuestState
+    let figures: VCPUFigures
+    /// The CPU it starts on, and the CPUs it may run on.
+    let start: Int
+    let allowed: [Int]
+}
+
+/// What the tasks of a run share: results and counters, behind atomics and short locks.
+final class RunShared: Sendable {
+    private let finished = Mutex<[Int: (guest: GuestState, figures: VCPUFigures)]>([:])
+    private let living: Atomic<Int>
+    private let moves = Atomic<UInt64>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let cpus = Mutex<[CPUFigures]>([])
+
+    init(vcpus: Int) { living = Atomic(vcpus) }
+
+    /// Records a VCPU's end; true for the last one.
+    func finished(_ flat: Int, _ guest: GuestState, _ figures: VCPUFigures) -> Bool {
+        finished.withLock { $0[flat] = (guest, figures) }
+        return living.subtract(1, ordering: .relaxed).newValue == 0
+    }
+
+    func gather(_ figures: CPUFigures) { cpus.withLock { $0.append(figures) } }
+
+    /// The CPUs' figures summed into `result`.
+    func fill(_ result: inout RunResult) {
+        for cpu in cpus.withLock({ $0 }) {
+            result.exits.add(cpu.exits)
+            result.unit.add(cpu.unit)
+            result.host.recordsConsumed += cpu.host.recordsConsumed
+            result.host.interruptsHandled += cpu.host.interruptsHandled
+            result.host.spuriousInterrupts += cpu.host.spuriousInterrupts
+            result.violations += cpu.violations
+            result.eventsChecked += cpu.eventsChecked
+            for (intid, n) in cpu.interrupts { result.physicalInterrupts[intid, default: 0] += n }
+        }
+    }
+
+    /// The recent events of the first CPU that saw a violation.
+    var eventsOfFirstViolation: [SPEEvent] {
+        cpus.withLock { $0.first { !$0.violations.isEmpty }?.recentEvents ?? [] }
+    }
+
+    func migrated() { moves.add(1, ordering: .relaxed) }
+
+    func stopRequested() { stopping.store(true, ordering: .relaxed) }
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    var alive: Int { living.load(ordering: .relaxed) }
+    var migrations: UInt64 { moves.load(ordering: .relaxed) }
+    var finals: [Int: (guest: GuestState, figures: VCPUFigures)] { finished.withLock { $0 } }
+}
