@@ -94,8 +94,17 @@ public actor PhysicalCPU {
 
     /// `vcpu_load`: takes the VCPU's context.
     public func load(_ incoming: VCPUSPEContext, environment: KVMEnvironment) throws(SPEDeviceError) {
-        // Refused before anything changes (the device checks again, as its own guard).
-        try incoming.spe.checkRunnable(on: index, vcpu: incoming.id, vm: environment.vm)
+        // Refused before anything changes (the device checks again, as its own guard). A scheduler
+        // that sends a VCPU outside its SPU broke a runtime rule; KVM refuses to run it there.
+        do {
+            try incoming.spe.checkRunnable(on: index, vcpu: incoming.id, vm: environment.vm)
+        } catch {
+            if case .cpuOutsideSPU(let cpu, let spu) = error {
+                checker.report(.vcpuRunsWithinSPU, cpu: cpu, vcpu: incoming.id, time: platform.now(),
+                    "placed on cpu\(cpu), outside its SPU \(spu)")
+            }
+            throw error
+        }
         checker.noteLoad(incoming.id, on: index, time: platform.now())
         if let stale = context {
             // A broken runtime left another VCPU here (reported just above): drop it so the run goes on.

@@ -7,6 +7,7 @@ public enum RuntimeRule: String, CaseIterable, Hashable, Sendable, CustomStringC
     case virqDeliveredToOwner = "virq-delivered-to-owner"
     case noLostVirtualInterrupt = "no-lost-virtual-interrupt"
     case noEscapedJob = "no-escaped-job"
+    case vcpuRunsWithinSPU = "vcpu-runs-within-spu"
 
     public var description: String { rawValue }
 
@@ -18,6 +19,7 @@ public enum RuntimeRule: String, CaseIterable, Hashable, Sendable, CustomStringC
         case .noLostVirtualInterrupt:
             "a virtual interrupt whose source is asserted is pending or active; every one raised is taken, lowered by its source, or pending at the end"
         case .noEscapedJob: "no job of the model runs off the simulated platform"
+        case .vcpuRunsWithinSPU: "a VCPU with SPE is loaded only on a physical CPU of its SPU"
         }
     }
 }
@@ -28,6 +30,7 @@ public enum RuntimeMutation: String, CaseIterable, Hashable, Sendable, CustomStr
     case virqToWrongVCPU = "virq-to-wrong-vcpu"
     case timerLineNotRaised = "timer-line-not-raised"
     case workOffPlatform = "work-off-platform"
+    case spuIgnored = "spu-ignored"
 
     public var description: String { rawValue }
 
@@ -37,6 +40,7 @@ public enum RuntimeMutation: String, CaseIterable, Hashable, Sendable, CustomStr
         case .virqToWrongVCPU: .virqDeliveredToOwner
         case .timerLineNotRaised: .noLostVirtualInterrupt
         case .workOffPlatform: .noEscapedJob
+        case .spuIgnored: .vcpuRunsWithinSPU
         }
     }
 
@@ -46,6 +50,7 @@ public enum RuntimeMutation: String, CaseIterable, Hashable, Sendable, CustomStr
         case .virqToWrongVCPU: "the CPU sets the SPE line of the VCPU that ran before on it, not the one exiting"
         case .timerLineNotRaised: "a virtual timer that fires is noted but its line is never raised"
         case .workOffPlatform: "the runtime does a step of its bookkeeping on a helper thread"
+        case .spuIgnored: "the host scheduler and the migrator place VCPUs on any CPU, ignoring their SPU"
         }
     }
 }

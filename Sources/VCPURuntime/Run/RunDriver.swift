@@ -109,7 +109,7 @@ extension RunPlan {
                     guest: GuestState(workload: vm.workload(id), program: SyntheticProgram(seed: random.next())),
                     figures: VCPUFigures(id: id, workload: vm.kind),
                     start: vm.hasSPE ? spu[members.count % spu.count] : members.count % cpus,
-                    allowed: vm.hasSPE ? spu : Array(0..<cpus)))
+                    allowed: vm.hasSPE && runtimeMutation != .spuIgnored ? spu : Array(0..<cpus)))
             }
         }
         if hostPerf {

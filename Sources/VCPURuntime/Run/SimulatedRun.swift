@@ -9,11 +9,16 @@ public struct SimulatedRun: Sendable {
     public struct VM: Sendable {
         public var hasSPE: Bool
         public var vcpus: Int
+        /// The CPUs of its VCPUs' SPU (nil: every CPU).
+        public var spu: [Int]?
         /// The guest of each VCPU (by its index in the VM).
         public var workload: @Sendable (Int) -> any GuestWorkload
 
-        public init(hasSPE: Bool = true, vcpus: Int, workload: @escaping @Sendable (Int) -> any GuestWorkload) {
+        public init(
+            hasSPE: Bool = true, vcpus: Int, spu: [Int]? = nil, workload: @escaping @Sendable (Int) -> any GuestWorkload
+        ) {
             self.hasSPE = hasSPE
+            self.spu = spu
             self.vcpus = vcpus
             self.workload = workload
         }
@@ -71,7 +76,7 @@ public struct SimulatedRun: Sendable {
             cpus: cpus,
             vms: vms.map { vm in
                 let workload = vm.workload
-                return RunPlan.VM(hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: .mixed, workload: { workload($0.index) })
+                return RunPlan.VM(hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: .mixed, workload: { workload($0.index) }, spu: vm.spu)
             },
             seed: seed, migrateEvery: migrateEvery, timeSlice: timeSlice, hostPerf: hostPerf, mutation: mutation,
             runtimeMutation: runtimeMutation, budget: budget, timeLimit: timeLimit &+ 1)

@@ -57,7 +57,8 @@ extension VCPU {
         var figures = figures
         var cpu = start
         var forced = true
-        let allowed = spuCPUs ?? Array(0..<world.cpus.count)
+        let anywhere = Array(0..<world.cpus.count)
+        let allowed = world.checker.mutation == .spuIgnored ? anywhere : spuCPUs ?? anywhere
         world.vgic.setWakeCallback { [platform = world.platform] _ in platform.wake(waiter) }
         while life != .stopped {
             life = await withTaskExecutorPreference(world.platform.taskExecutor(cpu: cpu)) {
