@@ -50,6 +50,12 @@ public protocol Platform: AnyObject, Sendable {
     /// Ends the run as soon as the platform can (a rule broke). Safe from any job.
     func stop()
 
+    /// Calls `tick` every `interval` nanoseconds of platform time, from outside the physical CPUs
+    /// (a housekeeping timer, never a job of a CPU, so a CPU busy in a guest does not delay it),
+    /// until it returns false. `tick` must only touch thread-safe state (atomics, HostIRQ). It
+    /// does not keep a run alive: with no task left the run ends.
+    func repeatEvery(_ interval: UInt64, _ tick: @escaping @Sendable () -> Bool)
+
     /// Stops the run when the platform's time would pass `limit`.
     func setTimeLimit(_ limit: UInt64)
 

@@ -185,6 +185,18 @@ extension SimulatedPlatform {
 
     public func stop() { core.state.withLock { $0.stopRequested = true } }
 
+    public func repeatEvery(_ interval: UInt64, _ tick: @escaping @Sendable () -> Bool) {
+        precondition(interval > 0, "a repeating timer needs an interval")
+        schedule(tick, every: interval)
+    }
+
+    private func schedule(_ tick: @escaping @Sendable () -> Bool, every interval: UInt64) {
+        core.state.withLock { s in
+            s.timerSequence += 1
+            s.timers.insert(Timer(deadline: s.now &+ interval, sequence: s.timerSequence, action: .tick(tick, interval: interval)))
+        }
+    }
+
     public func wake(_ waiter: Waiter) {
         let continuation = core.state.withLock { s -> CheckedContinuation<Bool, Never>? in
             if let waiting = s.waiting.removeValue(forKey: waiter.id) { return waiting }
@@ -232,6 +244,8 @@ extension SimulatedPlatform {
                 core.state.withLock { $0.currentLane = nil }
             case .resumeTimer(let continuation):
                 continuation.resume()
+            case .tick(let tick, let interval):
+                if tick() { schedule(tick, every: interval) }
             case .endGuest(let continuation, let end):
                 continuation.resume(returning: end)
             case .endWait(let continuation, let woken):
@@ -253,6 +267,7 @@ extension SimulatedPlatform {
     private enum Step {
         case run(UnownedJob, Int)
         case resumeTimer(CheckedContinuation<Void, Never>)
+        case tick(@Sendable () -> Bool, interval: UInt64)
         case endGuest(CheckedContinuation<UInt64, Never>, UInt64)
         case endWait(CheckedContinuation<Bool, Never>, woken: Bool)
         case finished
@@ -296,6 +311,11 @@ extension SimulatedPlatform {
             }
             while let timer = s.timers.popFirst() {
                 switch timer.action {
+                case .tick(let tick, let interval):
+                    // A housekeeping timer keeps no run alive.
+                    if s.liveTasks == 0 { continue }
+                    s.now = max(s.now, timer.deadline)
+                    return .tick(tick, interval: interval)
                 case .resume(let continuation):
                     s.now = max(s.now, timer.deadline)
                     return .resumeTimer(continuation)
@@ -382,6 +402,8 @@ struct Timer {
         case resume(CheckedContinuation<Void, Never>)
         /// End a waiter's wait with "deadline", if it still waits.
         case expire(waiter: Int)
+        /// Call a housekeeping tick (outside every lane), again after `interval` if it says so.
+        case tick(@Sendable () -> Bool, interval: UInt64)
     }
 }
 

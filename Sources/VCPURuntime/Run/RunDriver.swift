@@ -48,12 +48,10 @@ extension RunPlan {
         let shared = RunShared(vcpus: vcpuCount)
         // The gatherer waits for the end, ends the run, then gathers every CPU's figures.
         let gatherer = platform.makeWaiter()
-        let migratorWaiter = platform.makeWaiter()
         let waiters = (0..<vcpuCount).map { _ in platform.makeWaiter() }
         let cpuCount = cpus
         let control = RunControl(budget: budget) { [platform] in
             platform.wake(gatherer)
-            platform.wake(migratorWaiter)
             for waiter in waiters { platform.wake(waiter) }
             for cpu in 0..<cpuCount { platform.interruptGuest(cpu: cpu) }
         }
@@ -134,19 +132,22 @@ extension RunPlan {
             if shared.alive > 0 { platform.stop() }
         }
         if let every = migrateEvery, every > 0 {
-            let targets = members.map { ($0.world.control, $0.world.vgic, $0.allowed) }
-            let migratorSeed = seed ^ 0x6D69_6772_6174_6F72
-            platform.spawn(on: 0) {
-                var random = SplitMix64(seed: migratorSeed)
-                while !control.hasEnded && !shared.isStopping && shared.alive > 0 {
-                    _ = await platform.wait(migratorWaiter, until: platform.now() &+ every)
-                    if control.hasEnded || shared.isStopping { break }
-                    let (moves, vgic, allowed) = targets[Int(random.next() % UInt64(targets.count))]
-                    moves.requestMove(to: allowed[Int(random.next() % UInt64(allowed.count))])
-                    shared.migrated()
-                    // A VCPU in the guest is kicked out so it sees the request now.
-                    if case .inGuest(let cpu) = vgic.location { _ = try? distributor.sendSGI(.kick, to: cpu) }
+            // The migrator is a housekeeping timer, like the selftests' migration thread on a CPU
+            // of its own: it asks a seeded victim to move to a seeded CPU of its SPU.
+            let targets = members.map { MigrationTarget(control: $0.world.control, vgic: $0.world.vgic, allowed: $0.allowed) }
+            let random = Mutex(SplitMix64(seed: seed ^ 0x6D69_6772_6174_6F72))
+            platform.repeatEvery(every) {
+                if control.hasEnded || shared.isStopping || shared.alive == 0 { return false }
+                let (victim, cpu) = random.withLock { random -> (MigrationTarget, Int) in
+                    let victim = targets[Int(random.next() % UInt64(targets.count))]
+                    return (victim, victim.allowed[Int(random.next() % UInt64(victim.allowed.count))])
                 }
+                victim.control.requestMove(to: cpu)
+                let vgic = victim.vgic
+                shared.migrated()
+                // A VCPU in the guest is kicked out so it sees the request now.
+                if case .inGuest(let cpu) = vgic.location { _ = try? distributor.sendSGI(.kick, to: cpu) }
+                return true
             }
         }
         let clock = ContinuousClock()
@@ -195,6 +196,13 @@ private struct Member: Sendable {
     let figures: VCPUFigures
     /// The CPU it starts on, and the CPUs it may run on.
     let start: Int
+    let allowed: [Int]
+}
+
+/// A VCPU as the migrator sees it.
+private struct MigrationTarget: Sendable {
+    let control: VCPUControl
+    let vgic: VirtualInterruptController
     let allowed: [Int]
 }
 
