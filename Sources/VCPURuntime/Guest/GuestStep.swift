@@ -40,11 +40,15 @@ public protocol GuestWorkload: Sendable {
     mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep]
     /// The guest's driver read these records from its buffer.
     mutating func consumed(_ records: [DecodedRecord])
+    /// What the guest's SPE driver did so far: SPE interrupts taken, records consumed and
+    /// truncated, faults reported (zero for a guest without a driver).
+    var driverFigures: DriverFigures { get }
 }
 
 extension GuestWorkload {
     public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] { [] }
     public mutating func consumed(_ records: [DecodedRecord]) {}
+    public var driverFigures: DriverFigures { DriverFigures() }
 }
 
 /// The cyclictest-in-a-guest pattern of the arm64 KVM `arch_timer` selftest: arm the virtual timer,

@@ -104,4 +104,13 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         recordsConsumed += records.count
         truncatedRecords += records.filter(\.truncated).count
     }
+
+    public var driverFigures: DriverFigures {
+        var figures = DriverFigures()
+        figures.interrupts = UInt64(speInterrupts)
+        figures.recordsConsumed = UInt64(recordsConsumed)
+        figures.truncatedRecords = UInt64(truncatedRecords)
+        figures.faults = UInt64(faults)
+        return figures
+    }
 }
