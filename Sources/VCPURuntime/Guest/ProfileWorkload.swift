@@ -1,21 +1,30 @@
 import SPEDevice
 
-/// A guest that profiles itself with SPE: it programs a buffer, runs its program in chunks, and its
-/// SPE driver takes the virtual interrupt and services the buffer in DEN0154's order (SPE.md §5
+/// A guest that profiles itself with SPE: its driver reads `PMBIDR_EL1` to size its buffer within
+/// the VMM's maximum, maps and programs the buffer, then the guest runs its program in chunks, and
+/// the driver takes the virtual interrupt and services the buffer in DEN0154's order (SPE.md §5
 /// "Guest drivers"): read `PMBSR_EL1`, clear `PMBLIMITR_EL1.E`, read `PMBPTR_EL1`, consume the
 /// records, write 0 to `PMBSR_EL1`, reset `PMBPTR_EL1`, and set `E` again after a buffer-full event;
-/// after a fault it reports it and stops profiling. It maps its buffer before programming it.
+/// after a fault it reports it and stops profiling. With a bound it disables its buffer after the
+/// last chunk and powers off; without one it runs for ever. A guest without SPE only runs its
+/// program (its SPE accesses would be UNDEFINED).
 public struct ProfileWorkload: GuestWorkload, Hashable {
     public let base: UInt64
+    /// The buffer size the driver asks for; it programs at most the VMM's maximum (``bufferSize``).
     public let size: UInt64
     /// Operations between samples (a multiple of 256).
     public let interval: UInt64
-    /// Operations per chunk, and chunks to run.
+    /// Operations per chunk, and chunks to run (nil: for ever).
     public let chunk: UInt64
-    public let chunks: Int
+    public let chunks: Int?
     /// The SPE PPI.
     public let speINTID: UInt32
+    /// Whether the guest profiles at all (its VM has SPE).
+    public let hasSPE: Bool
 
+    /// The buffer the driver programmed, in bytes: ``size``, or the VMM's `PMBIDR_EL1.MaxBuffSize`
+    /// when that is smaller (0 until the driver has read `PMBIDR_EL1`, and when it does not profile).
+    public private(set) var bufferSize: UInt64 = 0
     public private(set) var chunksDone = 0
     /// SPE interrupts the driver took.
     public private(set) var speInterrupts = 0
@@ -26,11 +35,24 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     public private(set) var lastSyndrome: UInt64 = 0
     /// Faults the driver reported (it stops profiling after one).
     public private(set) var faults = 0
-    private var programmed = false
+    private var driver = DriverState.unprobed
+    private var awaitingSyndrome = false
     private var finished = false
 
-    public init(base: UInt64, size: UInt64 = 16 * 1024, interval: UInt64 = 256, chunk: UInt64 = 20_000, chunks: Int,
-        speINTID: UInt32 = 21)
+    /// Where the driver is.
+    private enum DriverState: Hashable, Sendable {
+        /// It has not looked at the hardware yet.
+        case unprobed
+        /// Its `PMBIDR_EL1` read is under way.
+        case probing
+        /// Its buffer is programmed (it may have stopped after a fault).
+        case profiling
+        /// It does not profile: no SPE, or programming is not allowed at EL1 (`PMBIDR_EL1.P`).
+        case absent
+    }
+
+    public init(base: UInt64, size: UInt64 = 16 * 1024, interval: UInt64 = 256, chunk: UInt64 = 20_000, chunks: Int?,
+        speINTID: UInt32 = 21, hasSPE: Bool = true)
     {
         self.base = base
         self.size = size
@@ -38,65 +60,115 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         self.chunk = chunk
         self.chunks = chunks
         self.speINTID = speINTID
+        self.hasSPE = hasSPE
     }
 
+    /// Whether the driver has programmed a buffer.
+    public var isProfiling: Bool { driver == .profiling }
+
+    /// `PMBLIMITR_EL1` of the programmed buffer, disabled.
     private var limit: PMBLIMITR_EL1 {
         var limit = PMBLIMITR_EL1(rawValue: 0)
-        limit.LIMIT = (base + size) >> 12
+        limit.LIMIT = (base + bufferSize) >> 12
         return limit
     }
 
+    /// `PMBLIMITR_EL1` as the driver leaves it between its handlers: enabled while it profiles,
+    /// until the guest finishes or a fault stops it.
+    var limitWritten: UInt64 {
+        var value = limit
+        value.E = driver == .profiling && !finished && faults == 0
+        return value.rawValue
+    }
+
     public mutating func nextSteps(now: UInt64) -> [GuestStep] {
-        if !programmed {
-            programmed = true
-            var scr = PMSCR_EL1(rawValue: 0)
-            scr.E0SPE = true
-            scr.E1SPE = true
-            scr.CX = true
-            scr.TS = true
-            var enabled = limit
-            enabled.E = true
-            return [
-                .map(base..<(base + size)), .access(.PMSCR_EL1, write: scr.rawValue), .access(.PMSIRR_EL1, write: max(1, interval / 256) << 8),
-                .access(.PMBPTR_EL1, write: base), .access(.PMBLIMITR_EL1, write: enabled.rawValue),
-            ]
+        let start = startSteps()
+        if !start.isEmpty { return start }
+        if chunks.map({ chunksDone < $0 }) ?? true { return chunkSteps() }
+        return stopSteps()
+    }
+
+    /// The driver's first steps: read `PMBIDR_EL1` (the sizing and programming follow when the read
+    /// completes). Nothing once it has begun, or without SPE.
+    mutating func startSteps() -> [GuestStep] {
+        guard driver == .unprobed else { return [] }
+        guard hasSPE else {
+            driver = .absent
+            return []
         }
-        if chunksDone < chunks {
-            chunksDone += 1
-            return [.operations(chunk)]
-        }
-        if !finished {
-            finished = true
-            return [.access(.PMBLIMITR_EL1, write: limit.rawValue)]
-        }
-        return []
+        driver = .probing
+        return [.access(.PMBIDR_EL1, write: nil)]
+    }
+
+    /// One chunk of the program.
+    mutating func chunkSteps() -> [GuestStep] {
+        chunksDone += 1
+        return [.operations(chunk)]
+    }
+
+    /// The driver stops profiling for good: it disables its buffer (once; nothing if it never
+    /// programmed one). A pending interrupt is still serviced, without enabling again.
+    mutating func stopSteps() -> [GuestStep] {
+        guard !finished else { return [] }
+        finished = true
+        return driver == .profiling ? [.access(.PMBLIMITR_EL1, write: limit.rawValue)] : []
     }
 
     public mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep] {
         guard intid == speINTID else { return [] }
         speInterrupts += 1
+        awaitingSyndrome = true
         return [.access(.PMBSR_EL1, write: nil)]
+    }
+
+    /// The driver's `PMBIDR_EL1` read sizes and programs its buffer; its handler's `PMBSR_EL1` read
+    /// services the buffer. Other accesses (another part of the guest's) are not the driver's.
+    public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] {
+        switch (register, result) {
+        case (.PMBIDR_EL1, _) where driver == .probing:
+            return probed(result)
+        case (.PMBSR_EL1, .read(let value)) where awaitingSyndrome:
+            awaitingSyndrome = false
+            return service(value)
+        default:
+            return []
+        }
+    }
+
+    /// The buffer is the size asked for, within the VMM's maximum (`MaxBuffSize`, 0: no limit).
+    /// Then: map it, sample at EL0 and EL1 with context and timestamps every ``interval``
+    /// operations, point at its base and enable it.
+    private mutating func probed(_ result: GuestActionResult) -> [GuestStep] {
+        guard case .read(let raw) = result, !PMBIDR_EL1(rawValue: raw).P else {
+            driver = .absent
+            return []
+        }
+        let maximum = MaxBufferSize.decode(field: PMBIDR_EL1(rawValue: raw).MaxBuffSize)
+        bufferSize = maximum == 0 ? size : min(size, maximum)
+        driver = .profiling
+        var scr = PMSCR_EL1(rawValue: 0)
+        scr.E0SPE = true
+        scr.E1SPE = true
+        scr.CX = true
+        scr.TS = true
+        return [
+            .map(base..<(base + bufferSize)), .access(.PMSCR_EL1, write: scr.rawValue),
+            .access(.PMSIRR_EL1, write: max(1, interval / 256) << 8), .access(.PMBPTR_EL1, write: base),
+            .access(.PMBLIMITR_EL1, write: limitWritten),
+        ]
     }
 
     /// The driver has read `PMBSR_EL1`: disable, consume, clear, reset the pointer, and enable
     /// again after a buffer-full event; after a fault, report it and stop profiling.
-    public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] {
-        guard register == .PMBSR_EL1, case .read(let value) = result else { return [] }
+    private mutating func service(_ value: UInt64) -> [GuestStep] {
         lastSyndrome = value
         let sr = PMBSR_EL1(rawValue: value)
         var steps: [GuestStep] = [
             .access(.PMBLIMITR_EL1, write: limit.rawValue), .access(.PMBPTR_EL1, write: nil), .consumeBuffer,
             .access(.PMBSR_EL1, write: 0), .access(.PMBPTR_EL1, write: base),
         ]
-        if sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue) {
-            if !finished {
-                var enabled = limit
-                enabled.E = true
-                steps.append(.access(.PMBLIMITR_EL1, write: enabled.rawValue))
-            }
-        } else {
-            faults += 1
-        }
+        if !(sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue)) { faults += 1 }
+        if limitWritten != limit.rawValue { steps.append(.access(.PMBLIMITR_EL1, write: limitWritten)) }
         return steps
     }
 
