@@ -52,23 +52,29 @@ extension GuestWorkload {
 }
 
 /// The cyclictest-in-a-guest pattern of the arm64 KVM `arch_timer` selftest: arm the virtual timer,
-/// wait for it in WFI, count each timer interrupt, `periods` times.
+/// wait for it in WFI, count each timer interrupt and re-arm, `periods` times (nil: for ever). The
+/// one timer mechanism of the guest model: the `idle` workload is this, and `mixed` uses it as its
+/// periodic tick.
 public struct TimerWorkload: GuestWorkload, Hashable {
     public let period: UInt64
-    public let periods: Int
+    public let periods: Int?
     /// Timer interrupts the guest took.
     public private(set) var interrupts = 0
     /// Other interrupts the guest took.
     public private(set) var otherInterrupts = 0
     private var armed = false
+    private var stopped = false
 
-    public init(period: UInt64, periods: Int) {
+    public init(period: UInt64, periods: Int? = nil) {
         self.period = period
         self.periods = periods
     }
 
+    /// Whether the guest has taken its last timer interrupt (or was stopped).
+    private var isDone: Bool { stopped || periods.map { interrupts >= $0 } ?? false }
+
     public mutating func nextSteps(now: UInt64) -> [GuestStep] {
-        if interrupts >= periods { return [] }
+        if isDone { return [] }
         if !armed {
             armed = true
             return [.armTimer(after: period), .waitForInterrupt]
@@ -84,6 +90,16 @@ public struct TimerWorkload: GuestWorkload, Hashable {
         interrupts += 1
         armed = true
         // Re-arming moves the deadline, which lowers the timer's line before the end-of-interrupt.
-        return interrupts < periods ? [.armTimer(after: period)] : [.armTimer(after: UInt64.max / 2)]
+        return isDone ? [Self.disarm] : [.armTimer(after: period)]
     }
+
+    /// The timer stops for good: moved out of reach if it was armed (no more interrupts).
+    mutating func stopSteps() -> [GuestStep] {
+        guard !stopped else { return [] }
+        stopped = true
+        return armed ? [Self.disarm] : []
+    }
+
+    /// A deadline the run never reaches.
+    private static let disarm = GuestStep.armTimer(after: UInt64.max / 2)
 }
