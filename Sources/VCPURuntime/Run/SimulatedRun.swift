@@ -11,6 +11,8 @@ public struct SimulatedRun: Sendable {
         public var vcpus: Int
         /// The CPUs of its VCPUs' SPU (nil: every CPU).
         public var spu: [Int]?
+        /// The VMM's maximum buffer size for the VM's VCPUs, in bytes (0: no limit).
+        public var maxBufferSize: UInt64 = 0
         /// The guest of each VCPU (by its index in the VM).
         public var workload: @Sendable (Int) -> any GuestWorkload
 
@@ -76,7 +78,8 @@ public struct SimulatedRun: Sendable {
             cpus: cpus,
             vms: vms.map { vm in
                 let workload = vm.workload
-                return RunPlan.VM(hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: .mixed, workload: { workload($0.index) }, spu: vm.spu)
+                return RunPlan.VM(hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: .mixed, workload: { workload($0.index) },
+                    maxBufferSize: vm.maxBufferSize, spu: vm.spu)
             },
             seed: seed, migrateEvery: migrateEvery, timeSlice: timeSlice, hostPerf: hostPerf, mutation: mutation,
             runtimeMutation: runtimeMutation, budget: budget, timeLimit: timeLimit &+ 1)
