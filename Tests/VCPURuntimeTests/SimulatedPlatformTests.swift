@@ -130,6 +130,39 @@ func toyRun(seed: UInt64, cpus: Int = 3, tasks: Int = 6, steps: Int = 5) -> (log
         #expect(order.all == ["entry at 0", "exit at 1000", "touched cpu0 at 1000"])
     }
 
+    /// A waiter woken before its deadline leaves a stale timer behind; it must not hide a later
+    /// guest period (the simulator once took a heap of stale timers for a deadlock).
+    @Test func staleDeadlinesDoNotHideAGuestPeriod() {
+        let platform = SimulatedPlatform(cpus: 2, seed: 2)
+        let waiter = platform.makeWaiter()
+        let ends = Lines()
+        platform.spawn(on: 0) {
+            let woken = await platform.wait(waiter, until: 100)
+            ends.append("woken \(woken) at \(platform.now())")
+            let end = await platform.guestPeriod(on: 0, until: 200)
+            ends.append("guest ended at \(end)")
+        }
+        platform.spawn(on: 1) { platform.wake(waiter) }
+        #expect(platform.run() == .finished)
+        #expect(ends.all == ["woken true at 0", "guest ended at 200"])
+        #expect(platform.now() == 200)
+    }
+
+    /// A housekeeping tick runs outside every lane, even while a CPU is in a guest, and keeps no
+    /// run alive.
+    @Test func repeatingTicksRunBesideGuestsAndKeepNoRunAlive() {
+        let platform = SimulatedPlatform(cpus: 1, seed: 2)
+        let ticks = Lines()
+        platform.repeatEvery(300) {
+            ticks.append("tick at \(platform.now())")
+            return true
+        }
+        platform.spawn(on: 0) { _ = await platform.guestPeriod(on: 0, until: 1_000) }
+        #expect(platform.run() == .finished)
+        #expect(ticks.all == ["tick at 300", "tick at 600", "tick at 900"])
+        #expect(platform.now() == 1_000)
+    }
+
     @Test func workFromAnotherThreadIsCountedAsEscaped() {
         let platform = SimulatedPlatform(cpus: 1, seed: 5)
         platform.spawn(on: 0) {

@@ -299,6 +299,11 @@ extension SimulatedPlatform {
             for lane in 0..<cpuCount {
                 if let period = s.guest[lane], guestLane.map({ period.end < s.guest[$0]!.end }) ?? true { guestLane = lane }
             }
+            // Timers that would do nothing move no time and must not hide a guest period: a
+            // waiter's deadline after it was woken, a housekeeping tick with no task left.
+            while let first = s.timers.first, first.isIdle(waiting: s.waiting, liveTasks: s.liveTasks) {
+                _ = s.timers.popFirst()
+            }
             let timerDeadline = s.timers.first?.deadline
             let next = min(guestLane.map { s.guest[$0]!.end } ?? .max, timerDeadline ?? .max)
             if next != .max && next > s.timeLimit { return .timeLimit(s.liveTasks) }
@@ -309,24 +314,16 @@ extension SimulatedPlatform {
                 s.frontNext = lane
                 return .endGuest(period.continuation, s.now)
             }
-            while let timer = s.timers.popFirst() {
-                switch timer.action {
-                case .tick(let tick, let interval):
-                    // A housekeeping timer keeps no run alive.
-                    if s.liveTasks == 0 { continue }
-                    s.now = max(s.now, timer.deadline)
-                    return .tick(tick, interval: interval)
-                case .resume(let continuation):
-                    s.now = max(s.now, timer.deadline)
-                    return .resumeTimer(continuation)
-                case .expire(let waiter):
-                    // A waiter woken earlier has left: its deadline is stale and moves no time.
-                    guard let continuation = s.waiting.removeValue(forKey: waiter) else { continue }
-                    s.now = max(s.now, timer.deadline)
-                    return .endWait(continuation, woken: false)
-                }
+            guard let timer = s.timers.popFirst() else { return s.liveTasks > 0 ? .deadlock(s.liveTasks) : .finished }
+            s.now = max(s.now, timer.deadline)
+            switch timer.action {
+            case .tick(let tick, let interval):
+                return .tick(tick, interval: interval)
+            case .resume(let continuation):
+                return .resumeTimer(continuation)
+            case .expire(let waiter):
+                return .endWait(s.waiting.removeValue(forKey: waiter)!, woken: false)
             }
-            return s.liveTasks > 0 ? .deadlock(s.liveTasks) : .finished
         }
     }
 
@@ -404,6 +401,18 @@ struct Timer {
         case expire(waiter: Int)
         /// Call a housekeeping tick (outside every lane), again after `interval` if it says so.
         case tick(@Sendable () -> Bool, interval: UInt64)
+    }
+}
+
+extension Timer {
+    /// Whether firing it would do nothing: a waiter's deadline after the waiter was woken, or a
+    /// housekeeping tick with no task left to serve.
+    func isIdle(waiting: [Int: CheckedContinuation<Bool, Never>], liveTasks: Int) -> Bool {
+        switch action {
+        case .expire(let waiter): waiting[waiter] == nil
+        case .tick: liveTasks == 0
+        case .resume: false
+        }
     }
 }
 

@@ -75,6 +75,7 @@ extension VCPU {
         }
         world.vgic.setWakeCallback(nil)
         figures.kvm = await spe.counters
+        figures.drivers = guest.workload.driverFigures
         return (guest, figures)
     }
 
