@@ -29,9 +29,12 @@ enum DurationText {
     static func parse(_ text: String) throws(Problem) -> UInt64 {
         // "ns", "us" and "ms" end in "s" too: try the two-letter units first.
         let unit = units.sorted { $0.suffix.count > $1.suffix.count }.first { text.hasSuffix($0.suffix) }
-        guard let unit, let count = ParsedOptions.wholeNumber(String(text.dropLast(unit.suffix.count))) else {
+        guard let unit else { throw .malformed }
+        let digits = String(text.dropLast(unit.suffix.count))
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
             throw .malformed
         }
+        guard let count = UInt64(digits) else { throw .tooLong }
         let (nanoseconds, overflow) = count.multipliedReportingOverflow(by: unit.nanoseconds)
         guard !overflow else { throw .tooLong }
         return nanoseconds
