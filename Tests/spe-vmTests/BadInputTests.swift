@@ -60,6 +60,7 @@ struct BadInputTests {
         BadInput(["run", "--scenario"], "spe-vm: --scenario needs a value: a file path"),
         BadInput(["run", "--scenario", "/nonexistent/s.json"], "spe-vm: cannot read '/nonexistent/s.json': no such file"),
         BadInput(["run", "--scenario", "/"], "spe-vm: cannot read '/': it is a directory"),
+        BadInput(["run", "--scenario", "/dev/zero"], "spe-vm: cannot read '/dev/zero': it is not a regular file"),
         BadInput(["run", "--json=yes"], "spe-vm: --json takes no value, got 'yes'"),
         BadInput(["run", "--seed", "1", "--seed", "2"], "spe-vm: --seed is given more than once"),
         BadInput(["registers", "--xml"], "spe-vm: unknown flag '--xml' for 'registers': its flags are --json, --help"),

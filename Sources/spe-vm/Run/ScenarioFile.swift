@@ -9,18 +9,30 @@ import VCPURuntime
 ///
 /// The report's `config` member is written in this form, so it replays the run.
 enum ScenarioFile {
+    /// The largest scenario file read (4096 VM sections take well under 1 MiB).
+    static let maximumSize = 16 << 20
+
     /// The settings of the file at `path`; every mistake names the file, then the key path.
     static func read(path: String) throws(ToolError) -> RunSettings {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadableFile(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadableFile(path: path, reason: "it is a directory") }
+        // A device or a pipe (/dev/zero) could be read for ever: only regular files, of bounded size.
+        let values = try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
+        guard values?.isRegularFile == true else {
+            throw .unreadableFile(path: path, reason: "it is not a regular file")
+        }
+        guard (values?.fileSize ?? 0) <= maximumSize else {
+            throw .unreadableFile(path: path, reason: "it is larger than \(maximumSize >> 20) MiB")
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try Data(contentsOf: url)
         } catch {
-            var isDirectory: ObjCBool = false
-            let reason =
-                if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { "no such file" }
-                else if isDirectory.boolValue { "it is a directory" }
-                else { error.localizedDescription }
-            throw .unreadableFile(path: path, reason: reason)
+            throw .unreadableFile(path: path, reason: error.localizedDescription)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .inScenarioFile(path: path, .inconsistent("the file is not UTF-8 text: a scenario is a JSON object"))
