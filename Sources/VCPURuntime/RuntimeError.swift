@@ -7,11 +7,15 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
     case script(line: Int, message: String)
     /// The model refused a configuration.
     case model(SPEDeviceError)
+    /// A scenario is not a run that can be made (``Scenario/validate()``); the message starts with
+    /// the setting at fault, by its scenario-file key (`vms[1].spu[0]: …`).
+    case scenario(String)
 
     public var description: String {
         switch self {
         case .script(let line, let message): "line \(line): \(message)"
         case .model(let error): error.description
+        case .scenario(let message): message
         }
     }
 }

@@ -1,11 +1,86 @@
-/// What a flag of a command takes.
+import SPEDevice
+
+/// What a flag of a command takes. The same kinds read a run's settings from a scenario file, so
+/// a value means the same wherever it is given.
 enum OptionKind: Equatable, Sendable {
-    /// A switch: present or not.
+    /// A switch: present or not (`true` or `false` in a scenario file).
     case flag
     /// A whole number in `range`.
     case number(ClosedRange<UInt64>)
-    /// One name of a fixed list.
-    case choice([String], listHint: String)
+    /// One name of a fixed list; `expected` says which, for messages.
+    case choice([String], expected: String)
+    /// A duration longer than zero (``DurationText``); with `off`, also the word `off`: none.
+    case duration(off: Bool)
+    /// A maximum buffer size in bytes that `PMBIDR_EL1.MaxBuffSize` can show (0: no limit).
+    case bufferSize
+    /// A file's path.
+    case path
+
+    /// What a value must look like, for messages.
+    var expected: String {
+        switch self {
+        case .flag: "true or false"
+        case .number(let range): "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        case .choice(_, let expected): expected
+        case .duration(let off): off ? DurationText.expected + " or off" : DurationText.expected
+        case .bufferSize: "a size in bytes PMBIDR_EL1.MaxBuffSize can show"
+        case .path: "a file path"
+        }
+    }
+
+    /// Reads a value given as text: a flag's word, or a scenario file's string or number literal.
+    func parse(_ text: String) throws(ValueProblem) -> OptionValue {
+        switch self {
+        case .flag:
+            throw ValueProblem(expected: expected)
+        case .number(let range):
+            guard let number = ParsedOptions.wholeNumber(text), range.contains(number) else {
+                throw ValueProblem(expected: expected)
+            }
+            return .number(number)
+        case .choice(let names, _):
+            guard names.contains(text) else { throw ValueProblem(expected: expected) }
+            return .name(text)
+        case .duration(let off):
+            if off && text == "off" { return .duration(nil) }
+            let nanoseconds: UInt64
+            do {
+                nanoseconds = try DurationText.parse(text)
+            } catch {
+                throw ValueProblem(expected: off ? error.expected + " or off" : error.expected)
+            }
+            guard nanoseconds > 0 else { throw ValueProblem(expected: "a duration longer than 0") }
+            return .duration(nanoseconds)
+        case .bufferSize:
+            guard let bytes = ParsedOptions.wholeNumber(text) else { throw ValueProblem(expected: expected) }
+            do {
+                _ = try MaxBufferSize(bytes: bytes)
+            } catch {
+                throw ValueProblem(expected: expected, detail: error.description)
+            }
+            return .number(bytes)
+        case .path:
+            guard !text.isEmpty else { throw ValueProblem(expected: expected) }
+            return .path(text)
+        }
+    }
+}
+
+/// A value of a flag or a scenario-file setting, read by its ``OptionKind``.
+enum OptionValue: Equatable, Sendable {
+    case bool(Bool)
+    case number(UInt64)
+    /// Nanoseconds; nil for `off`.
+    case duration(UInt64?)
+    case name(String)
+    case path(String)
+}
+
+/// Why a value does not fit its option: what was expected, and the model's own reason when it
+/// gives one.
+struct ValueProblem: Error, Equatable, Sendable {
+    let expected: String
+    var detail: String? = nil
 }
 
 /// One flag of a command, as `--help` lists it and the parser reads it.
@@ -27,43 +102,29 @@ struct OptionSpec: Equatable, Sendable {
         return "\(flag) \(placeholder)"
     }
 
-    /// What a value must look like, for error messages.
-    var expected: String {
-        switch kind {
-        case .flag: "none"
-        case .number(let range): "a whole number from \(range.lowerBound) to \(range.upperBound)"
-        case .choice(_, let hint): hint
-        }
-    }
-
     static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .flag, placeholder: "", defaultValue: nil, help: help)
-    }
-
-    static func number(_ name: String, _ range: ClosedRange<UInt64>, default value: UInt64, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, kind: .number(range), placeholder: "N", defaultValue: String(value), help: help)
     }
 }
 
 /// The values a command's flags were given.
 struct ParsedOptions: Equatable, Sendable {
-    private(set) var switches: Set<String> = []
-    private(set) var numbers: [String: UInt64] = [:]
-    private(set) var choices: [String: String] = [:]
+    /// Each flag given, by name, with its value (`.bool(true)` for a switch).
+    private(set) var values: [String: OptionValue] = [:]
     /// `--help` was among the arguments.
     var wantsHelp = false
     /// The words that are not flags (a file name, `-` for standard input), up to the command's limit.
     private(set) var operands: [String] = []
+    /// The words after the command, as given (for a replay line).
+    private(set) var arguments: [String] = []
 
-    func isSet(_ name: String) -> Bool { switches.contains(name) }
-    func number(_ name: String, default value: UInt64) -> UInt64 { numbers[name] ?? value }
-    func choice(_ name: String) -> String? { choices[name] }
+    func isSet(_ name: String) -> Bool { values[name] == .bool(true) }
 
     /// Reads `arguments` (the words after the command) against `spec`'s flags. `--flag value` and
     /// `--flag=value` are both accepted; `-h` and `--help` ask for the command's help.
     static func parse(_ arguments: [String], for spec: CommandSpec) throws(ToolError) -> ParsedOptions {
         var parsed = ParsedOptions()
-        var seen: Set<String> = []
+        parsed.arguments = arguments
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
@@ -92,31 +153,26 @@ struct ParsedOptions: Equatable, Sendable {
             guard let option = spec.options.first(where: { $0.name == name }) else {
                 throw .unknownFlag(inlineValue == nil ? word : "--\(name)", command: spec.name)
             }
-            guard seen.insert(name).inserted else { throw .repeatedFlag(option.flag) }
+            guard parsed.values[name] == nil else { throw .repeatedFlag(option.flag) }
             if case .flag = option.kind {
                 if let inlineValue { throw .unexpectedValue(flag: option.flag, value: inlineValue) }
-                parsed.switches.insert(name)
+                parsed.values[name] = .bool(true)
                 continue
             }
             let value: String
             if let inlineValue {
                 value = inlineValue
             } else {
-                guard index < arguments.count else { throw .missingValue(flag: option.flag, expected: option.expected) }
+                guard index < arguments.count else {
+                    throw .missingValue(flag: option.flag, expected: option.kind.expected)
+                }
                 value = arguments[index]
                 index += 1
             }
-            switch option.kind {
-            case .flag:
-                break
-            case .number(let range):
-                guard let number = wholeNumber(value), range.contains(number) else {
-                    throw .badNumber(flag: option.flag, value: value, range: range)
-                }
-                parsed.numbers[name] = number
-            case .choice(let names, let hint):
-                guard names.contains(value) else { throw .unknownChoice(flag: option.flag, value: value, allowed: hint) }
-                parsed.choices[name] = value
+            do {
+                parsed.values[name] = try option.kind.parse(value)
+            } catch {
+                throw .badValue(place: option.flag, value: "'\(value)'", problem: error)
             }
         }
         return parsed

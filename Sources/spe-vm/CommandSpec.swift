@@ -2,8 +2,8 @@
 enum ExitStatus: Int32, Sendable {
     /// The command did what was asked (for `run`: no rule was broken).
     case success = 0
-    /// `run` found a broken rule (or the model refused the scenario); `exec`: an `expect` failed or a
-    /// rule broke.
+    /// `run` found a broken rule or did not end cleanly (a deadlock, a livelock); `exec`: an `expect`
+    /// failed or a rule broke.
     case violations = 1
     /// The command line was wrong.
     case badInput = 2

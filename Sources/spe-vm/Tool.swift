@@ -65,7 +65,11 @@ enum Tool {
         let flagWidth = globalFlags.map(\.0.count).max() ?? 0
         lines += globalFlags.map { "  " + $0.0.padding(to: flagWidth) + "  " + $0.1 }
         lines += ["", "Run 'spe-vm <command> --help' for a command's flags."]
-        lines += ["", "exit status: 0 success, 1 a rule broke or an expect failed (run, exec), 2 bad input (flags or script)"]
+        lines += [
+            "",
+            "exit status: 0 success, 1 a rule broke, a run did not end cleanly or an expect failed (run, exec),",
+            "2 bad input (flags, scenario file or script)",
+        ]
         return lines.joined(separator: "\n")
     }
 }

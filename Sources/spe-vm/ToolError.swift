@@ -13,16 +13,25 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingValue(flag: String, expected: String)
     /// A flag that takes no value was given one (`--json=yes`).
     case unexpectedValue(flag: String, value: String)
-    /// A count that is not a whole number in its range.
-    case badNumber(flag: String, value: String, range: ClosedRange<UInt64>)
-    /// A value outside a fixed list of names.
-    case unknownChoice(flag: String, value: String, allowed: String)
+    /// A value its flag or setting does not take; `place` is the flag (`--vcpus`) or the setting's
+    /// key path in a scenario file (`vms[1].vcpus`), `value` the value as given, quoted.
+    case badValue(place: String, value: String, problem: ValueProblem)
     /// A flag given twice.
     case repeatedFlag(String)
     /// A word the command does not take.
     case unexpectedArgument(String, command: String)
     /// Two values that do not fit together.
     case inconsistent(String)
+    /// A scenario the model cannot run (``Scenario/validate()``'s message).
+    case invalidScenario(String)
+    /// A mistake inside a scenario file: the file's path, then the mistake.
+    indirect case inScenarioFile(path: String, ToolError)
+    /// A scenario file is not JSON text: where (from 1), and what was wrong.
+    case jsonSyntax(line: Int, column: Int, message: String)
+    /// A key a scenario file's object does not have; `place` is the object (`vms[1]`, empty at the top).
+    case unknownKey(place: String, key: String, allowed: [String])
+    /// A key a scenario file's object must have.
+    case missingKey(place: String, key: String, why: String)
     /// A command that needs an operand got none.
     case missingOperand(command: String, expected: String)
     /// A file could not be read.
@@ -44,10 +53,8 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(flag) needs a value: \(expected)"
         case .unexpectedValue(let flag, let value):
             "\(flag) takes no value, got '\(value)'"
-        case .badNumber(let flag, let value, let range):
-            "\(flag) takes a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'"
-        case .unknownChoice(let flag, let value, let allowed):
-            "\(flag) does not know '\(value)': \(allowed)"
+        case .badValue(let place, let value, let problem):
+            "\(place) takes \(problem.expected), got \(value)" + (problem.detail.map { ": \($0)" } ?? "")
         case .repeatedFlag(let flag):
             "\(flag) is given more than once: give it once"
         case .unexpectedArgument(let word, let command):
@@ -56,8 +63,16 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
             } else {
                 "'\(command)' takes no argument '\(word)': \(Self.flagList(of: command))"
             }
-        case .inconsistent(let message):
+        case .inconsistent(let message), .invalidScenario(let message):
             message
+        case .inScenarioFile(let path, let error):
+            "\(path): \(error.description)"
+        case .jsonSyntax(let line, let column, let message):
+            "line \(line), column \(column): \(message)"
+        case .unknownKey(let place, let key, let allowed):
+            "unknown key '\(key)'\(place.isEmpty ? "" : " in \(place)"): the keys are \(allowed.joined(separator: ", "))"
+        case .missingKey(let place, let key, let why):
+            "\(place.isEmpty ? "" : "\(place): ")'\(key)' is missing: \(why)"
         case .missingOperand(let command, let expected):
             "'\(command)' needs \(expected)"
         case .unreadableFile(let path, let reason):

@@ -18,22 +18,25 @@ struct FuzzGenerator {
 @Suite("argv fuzz", .serialized)
 struct ArgvFuzzTests {
     static let words = [
-        "run", "registers", "mutations", "rules", "help", "--help", "-h", "--version", "--json", "--host-perf",
-        "--vcpus", "--pcpus", "--vms", "--rounds", "--operations", "--seed", "--mutation", "--", "-", "=", "",
-        "--vcpus=", "--rounds=1", "--mutation=", "--mutation=no-service-clear-on-exit", "no-drain-on-exit",
-        "0", "1", "2", "3", "-1", "x", "1e3", "0x10", "100000001", "18446744073709551616", "é", "--é", "\t",
-        "run run", "--operations=50", "--mutation=no-pmbptr-write-on-entry",
+        "run", "registers", "mutations", "rules", "help", "--help", "-h", "--version", "--json", "--host-perf", "--busy-guest",
+        "--vcpus", "--pcpus", "--vms", "--seed", "--mutation", "--workload", "--duration", "--exits", "--migrate-every",
+        "--time-slice", "--max-buffer-size", "--idle", "--platform", "--scenario", "--", "-", "=", "", "--vcpus=", "--exits=1",
+        "--mutation=", "--mutation=no-service-clear-on-exit", "no-drain-on-exit", "put-skipped-on-move", "0", "1", "2", "3", "-1",
+        "x", "1e3", "0x10", "100000001", "18446744073709551616", "é", "--é", "\t", "run run", "1ms", "0s", "10", "off", "1.5us",
+        "99999999999s", "4096", "5000", "sim", "live", "poll", "park", "trap-storm", "idle", "/nonexistent.json", "/",
+        "--scenario=/dev/null", "--migrate-every=off",
     ]
 
-    /// A fixed list of seeded random argument vectors. Each run of `run` is kept short: a vector that
-    /// starts with `run` gets `--rounds` and `--operations` small enough (or rejected twice-given).
+    /// Three command lines that succeed, then a fixed list of seeded random argument vectors. Each
+    /// run of `run` is kept small: a vector that starts with `run` gets a small simulated budget
+    /// appended (or is refused for giving a flag twice, or two budgets).
     static let vectors: [[String]] = {
         var random = FuzzGenerator(state: 0x5BE_0F_F022)
-        return (0..<80).map { _ in
+        return [["run"], ["rules"], ["run", "--json", "--host-perf"]] + (0..<120).map { _ in
             let count = Int(random.next() % 6)
-            var vector = (0..<count).map { _ in random.pick(words) }
-            if vector.first == "run" { vector += ["--rounds", "2", "--operations", "300"] }
-            return vector
+            return (0..<count).map { _ in random.pick(words) }
+        }.map { vector in
+            vector.first == "run" ? vector + ["--platform", "sim", "--exits", "200", "--vcpus", "2", "--vms", "1"] : vector
         }
     }()
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// One wrong command line and what its error must say.
@@ -33,13 +34,33 @@ struct BadInputTests {
         BadInput(["run", "--vcpus", "+4"], "spe-vm: --vcpus takes a whole number from 1 to 4096, got '+4'"),
         BadInput(["run", "--vcpus=2.5"], "spe-vm: --vcpus takes a whole number from 1 to 4096, got '2.5'"),
         BadInput(["run", "--pcpus", "0"], "spe-vm: --pcpus takes a whole number from 1 to 1024, got '0'"),
-        BadInput(["run", "--rounds", "-1"], "spe-vm: --rounds takes a whole number from 1 to 1000000, got '-1'"),
-        BadInput(["run", "--operations", "0x10"], "spe-vm: --operations takes a whole number from 1 to 100000000, got '0x10'"),
+        BadInput(["run", "--vms", "-1"], "spe-vm: --vms takes a whole number from 1 to 4096, got '-1'"),
+        BadInput(["run", "--exits", "0"], "spe-vm: --exits takes a whole number from 1 to 18446744073709551615, got '0'"),
+        BadInput(["run", "--exits", "0x10"], "spe-vm: --exits takes a whole number from 1 to 18446744073709551615, got '0x10'"),
         BadInput(["run", "--seed", "18446744073709551616"],
             "spe-vm: --seed takes a whole number from 0 to 18446744073709551615, got '18446744073709551616'"),
-        BadInput(["run", "--vms", "3", "--vcpus", "2"], "spe-vm: --vms 3 is more than --vcpus 2: every VM needs a VCPU"),
-        BadInput(["run", "--mutation", "no-such-bug"], "spe-vm: --mutation does not know 'no-such-bug': mutations are the names 'spe-vm mutations' lists"),
+        BadInput(["run", "--vms", "3", "--vcpus", "2"], "spe-vm: --vms 3 is more than the run's 2 VCPUs: every VM needs a VCPU"),
+        BadInput(["run", "--workload", "fast"], "spe-vm: --workload takes one of profile, mixed, idle, trap-storm, got 'fast'"),
+        BadInput(["run", "--platform", "kvm"], "spe-vm: --platform takes live or sim, got 'kvm'"),
+        BadInput(["run", "--duration", "10"],
+            "spe-vm: --duration takes a duration: a whole number and a unit, ns, us, ms or s (e.g. 10s, 1ms, 250us, 500ns), got '10'"),
+        BadInput(["run", "--duration", "0s"], "spe-vm: --duration takes a duration longer than 0, got '0s'"),
+        BadInput(["run", "--duration", "20000000000s"],
+            "spe-vm: --duration takes a duration of at most 18446744073709551615ns (about 584 years), got '20000000000s'"),
+        BadInput(["run", "--time-slice", "1.5ms"], "spe-vm: --time-slice takes a duration: a whole number and a unit"),
+        BadInput(["run", "--migrate-every", "never"], "spe-vm: --migrate-every takes a duration: a whole number and a unit"),
+        BadInput(["run", "--duration", "1s", "--exits", "5"], "spe-vm: --duration and --exits are both given: give one"),
+        BadInput(["run", "--max-buffer-size", "5000"],
+            "spe-vm: --max-buffer-size takes a size in bytes PMBIDR_EL1.MaxBuffSize can show, got '5000': maximum buffer size 5000 "
+            + "cannot be shown in PMBIDR_EL1.MaxBuffSize"),
+        BadInput(["run", "--idle", "spin"], "spe-vm: --idle takes park or poll, got 'spin'"),
+        BadInput(["run", "--mutation", "no-such-bug"],
+            "spe-vm: --mutation takes a mutation name 'spe-vm mutations' lists (e.g. no-service-clear-on-exit), got 'no-such-bug'"),
         BadInput(["run", "--mutation"], "spe-vm: --mutation needs a value"),
+        BadInput(["run", "--scenario"], "spe-vm: --scenario needs a value: a file path"),
+        BadInput(["run", "--scenario", "/nonexistent/s.json"], "spe-vm: cannot read '/nonexistent/s.json': no such file"),
+        BadInput(["run", "--scenario", "/"], "spe-vm: cannot read '/': it is a directory"),
+        BadInput(["run", "--scenario", "/dev/zero"], "spe-vm: cannot read '/dev/zero': it is not a regular file"),
         BadInput(["run", "--json=yes"], "spe-vm: --json takes no value, got 'yes'"),
         BadInput(["run", "--seed", "1", "--seed", "2"], "spe-vm: --seed is given more than once"),
         BadInput(["registers", "--xml"], "spe-vm: unknown flag '--xml' for 'registers': its flags are --json, --help"),
@@ -57,5 +78,57 @@ struct BadInputTests {
         #expect(result.stderrLines.first?.hasPrefix(input.message) == true, "stderr: \(result.stderr)")
         #expect(result.stderrLines.last?.hasPrefix("Run 'spe-vm ") == true)
         #expect(result.stderrLines.last?.hasSuffix("--help' for usage.") == true)
+    }
+}
+
+/// Scenario files that are wrong, and what their error must say after `spe-vm: <path>: `.
+struct BadScenario: Sendable, CustomTestStringConvertible {
+    let text: String
+    let message: String
+    var testDescription: String { text }
+
+    init(_ text: String, _ message: String) {
+        self.text = text
+        self.message = message
+    }
+}
+
+@Suite("bad scenario files", .serialized)
+struct BadScenarioFileTests {
+    static let cases: [BadScenario] = [
+        BadScenario(#"{"pcpus": 2, "vms": [{"vcpus": 1}, {"vcpus": 2, "spu": [5]}]}"#, "vms[1].spu[0]: CPU 5 has no SPU: the run has 2 physical CPUs (0–1)"),
+        BadScenario(#"{"vms": [{"vcpus": "four"}]}"#, #"vms[0].vcpus takes a whole number from 1 to 4096, got "four""#),
+        BadScenario(#"{"vms": [{"vcpus": 0}]}"#, "vms[0].vcpus takes a whole number from 1 to 4096, got 0"),
+        BadScenario(#"{"vms": [{"vcpus": 2, "workload": "fast"}]}"#, #"vms[0].workload takes one of profile, mixed, idle, trap-storm, got "fast""#),
+        BadScenario(#"{"migrate_every": "5"}"#, #"migrate_every takes a duration: a whole number and a unit"#),
+        BadScenario(#"{"exits": 10, "duration": "1s"}"#, "duration and exits are both given: give one"),
+        BadScenario(#"{"cpus": 3}"#, "unknown key 'cpus': the keys are vcpus, pcpus, vms, platform, seed, duration, exits, workload,"),
+        BadScenario("{\"pcpus\": 2,\n \"vms\": [}", "line 2, column 10: expected a value (an object, array, string, number, true, false or null), found '}'"),
+        BadScenario("", "line 1, column 1: expected a value"),
+    ]
+
+    @Test("a bad scenario file: one error line naming the file and the key, exit status 2", arguments: cases)
+    func badScenario(_ input: BadScenario) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let path = try scratch.write("scenario.json", input.text)
+        let result = try ToolProcess.run(["run", "--scenario", path, "--platform", "sim"])
+        #expect(result.exitedNormally)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderrLines.count == 2)
+        #expect(result.stderrLines.first?.hasPrefix("spe-vm: \(path): \(input.message)") == true, "stderr: \(result.stderr)")
+        #expect(result.stderrLines.last == "Run 'spe-vm run --help' for usage.")
+    }
+
+    @Test("a file that is not UTF-8 text is refused, not a crash")
+    func notText() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let path = scratch.path("binary.json")
+        try Data([0xFF, 0xFE, 0x00, 0x7B]).write(to: URL(fileURLWithPath: path))
+        let result = try ToolProcess.run(["run", "--scenario", path])
+        #expect(result.status == 2)
+        #expect(result.stderrLines.first == "spe-vm: \(path): the file is not UTF-8 text: a scenario is a JSON object")
     }
 }

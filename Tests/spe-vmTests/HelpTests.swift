@@ -27,15 +27,24 @@ struct HelpTests {
         #expect(result.stdout.contains("-h, --help"))
     }
 
-    @Test("run --help lists every flag with its default")
+    @Test("run --help explains every flag, its default, durations, the scenario file and the exit statuses")
     func runHelp() throws {
         let result = try ToolProcess.run(["run", "-h"])
         #expect(result.status == 0)
         let expected = [
-            "--vcpus N", "(default 4)", "--pcpus N", "(default 2)", "--vms N", "--rounds N", "(default 200)",
-            "--operations N", "(default 20000)", "--seed N", "(default 1)", "--host-perf", "--mutation NAME", "--json",
+            "--vcpus N", "(default 8)", "--pcpus N", "(default 2)", "--vms N", "(default 2, at most --vcpus)", "--platform live|sim",
+            "(default live)", "--seed N", "(default 1)", "--duration D", "(default 2s on live)", "--exits N", "(default 200000 on sim)",
+            "--workload NAME", "(default mixed)", "--host-perf", "--migrate-every D|off", "(default 1ms)", "--max-buffer-size BYTES",
+            "(default 0, no limit)", "--idle park|poll", "(default park)", "--busy-guest", "--time-slice D", "--mutation NAME",
+            "--scenario FILE.json", "--json", "ns, us, ms or s", "Exit status: 0", "2 bad flags or a bad scenario file",
+            "  trap-storm  trapped SPE register accesses as fast as possible", #""spu": [0, 1]"#,
         ]
         for text in expected { #expect(result.stdout.contains(text), "missing \(text)") }
+        for option in ["vcpus", "pcpus", "vms", "platform", "seed", "duration", "exits", "workload", "host-perf", "migrate-every",
+            "max-buffer-size", "idle", "busy-guest", "time-slice", "mutation", "scenario", "json"]
+        {
+            #expect(result.stdoutLines.contains { $0.hasPrefix("  --\(option)") }, "no help line for --\(option)")
+        }
         #expect(try ToolProcess.run(["help", "run"]).stdout == result.stdout)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SPEDevice
 import Testing
+import VCPURuntime
 
 @Suite("registers, mutations and rules", .serialized)
 struct ListingTests {
@@ -54,24 +55,30 @@ struct ListingTests {
         #expect(s["kind"] as? String == "field")
     }
 
-    @Test("mutations prints exactly one 'name<TAB>summary' line per mutation")
+    @Test("mutations prints exactly one 'name<TAB>summary' line per mutation, SPE's then the runtime's")
     func mutations() throws {
         let result = try ToolProcess.run(["mutations"])
         #expect(result.status == 0)
         #expect(result.stderr == "")
-        #expect(result.stdoutLines.count == SPEMutation.allCases.count)
-        #expect(result.stdoutLines == SPEMutation.allCases.map { "\($0.rawValue)\t\($0.summary)" })
+        #expect(result.stdoutLines.count == SPEMutation.allCases.count + RuntimeMutation.allCases.count)
+        #expect(
+            result.stdoutLines
+                == SPEMutation.allCases.map { "\($0.rawValue)\t\($0.summary)" }
+                + RuntimeMutation.allCases.map { "\($0.rawValue)\t\($0.summary)" })
         for line in result.stdoutLines {
             #expect(line.split(separator: "\t", omittingEmptySubsequences: false).count == 2, "\(line)")
         }
         #expect(result.stdoutLines.contains("no-service-clear-on-exit\tleaves hardware PMBSR_EL1.S set on exit"))
+        #expect(result.stdoutLines.contains("put-skipped-on-move\ta VCPU that moves is loaded on its new CPU without being put on the old one"))
     }
 
-    @Test("rules prints exactly one 'name<TAB>summary' line per rule")
+    @Test("rules prints exactly one 'name<TAB>summary' line per rule, SPE's then the runtime's")
     func rules() throws {
         let result = try ToolProcess.run(["rules"])
         #expect(result.status == 0)
-        #expect(result.stdoutLines == SPERule.allCases.map { "\($0.rawValue)\t\($0.summary)" })
+        #expect(
+            result.stdoutLines
+                == SPERule.allCases.map { "\($0.rawValue)\t\($0.summary)" } + RuntimeRule.allCases.map { "\($0.rawValue)\t\($0.summary)" })
         #expect(result.stdoutLines.contains("hw-service-cleared-on-exit\thardware PMBSR_EL1.S is cleared on exit when set"))
     }
 }

@@ -1,12 +1,10 @@
-import SPEDevice
-
 /// `spe-vm mutations`: one line per deliberately broken variant of the model, `name<TAB>summary`.
 enum MutationsCommand {
     static let spec = CommandSpec(
         name: "mutations", summary: "list the model's mutations: name, a tab, what it breaks",
         details: [
-            "One line per mutation, exactly 'name<TAB>summary'. Pass a name to 'spe-vm run --mutation'",
-            "to run the scenario with that broken variant; the rule it breaks is in 'spe-vm rules'.",
+            "One line per mutation, exactly 'name<TAB>summary': SPE's, then the runtime's. Pass a name to",
+            "'spe-vm run --mutation' to run with that broken variant; the rule it breaks is in 'spe-vm rules'.",
         ],
         options: [],
         action: { _ in
@@ -14,5 +12,5 @@ enum MutationsCommand {
             return .success
         })
 
-    static var lines: [String] { SPEMutation.allCases.map { "\($0.rawValue)\t\($0.summary)" } }
+    static var lines: [String] { RunMutation.all.map { "\($0.name)\t\($0.summary)" } }
 }

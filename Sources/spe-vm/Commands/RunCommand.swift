@@ -1,26 +1,60 @@
-/// `spe-vm run`: the deterministic scenario, its report, and exit status 1 if a rule was broken.
+import Foundation
+import VCPURuntime
+
+/// `spe-vm run`: a multi-VCPU scenario on the live or simulated platform (``ScenarioRun``), its
+/// report, and exit status 1 when a rule broke or the run did not end cleanly.
 enum RunCommand {
     static let spec = CommandSpec(
-        name: "run", summary: "run a deterministic multi-VCPU scenario under the rule checker and report it",
+        name: "run", summary: "run VCPUs of several VMs over physical CPUs under the rule checker and report it",
         details: [
-            "Until the concurrent runtime lands, the scenario runs on the synchronous workbench: every",
-            "VCPU gets its own 16 KiB buffer sampled every 256 operations; in each round every VCPU is",
-            "loaded on CPU (vcpu + round) % pcpus, so VCPUs migrate, runs --operations operations, and",
-            "its guest driver services the buffer whenever the in-memory PMBSR_EL1.S is set.",
-            "The report is the same for the same flags, except its timing section.",
-            "Exit status: 0 no rule broken, 1 a rule broken (each violation names it), 2 bad flags.",
+            "With no flags: \(RunDefaults.vcpus) VCPUs in \(RunDefaults.vms) VMs (all with SPE) on \(RunDefaults.pcpus) physical CPUs,",
+            "workload \(RunDefaults.workload), the migrator moving a VCPU every \(RunDefaults.migrateEvery.map(DurationText.format) ?? "off"),",
+            "on the live platform for \(DurationText.format(RunDefaults.liveDuration)); on --platform sim the budget is \(RunDefaults.simExits) exits.",
+            "",
+            "Workloads:",
+        ] + WorkloadKind.allCases.map { "  \($0.rawValue.padding(to: 11)) \($0.summary)" } + [
+            "",
+            "Durations (D) are a whole number and a unit: ns, us, ms or s (10s, 1ms, 250us, 500ns).",
+            "The figures are the model's on this host. The report's timing section (and --json's",
+            "'timing') holds the only wall-clock figures: on sim, the rest is the same for the same",
+            "flags and seed.",
+            "",
+            "--scenario FILE.json gives the same settings as a JSON object, keys spelled with '_' for",
+            "'-', durations as strings; 'vms' is a count or an array of VM sections:",
+            "  {\"pcpus\": 2, \"platform\": \"sim\", \"seed\": 7, \"exits\": 100000, \"migrate_every\": \"1ms\",",
+            "   \"vms\": [{\"vcpus\": 4, \"workload\": \"profile\", \"max_buffer_size\": 8192, \"spu\": [0, 1]},",
+            "           {\"vcpus\": 2, \"spe\": false, \"workload\": \"idle\", \"locked_memory_limit\": 65536}]}",
+            "A VM section takes vcpus (required), spe, workload, max_buffer_size, locked_memory_limit",
+            "and spu (the physical CPUs the VM's VCPUs may run on). A flag overrides the file, in every",
+            "VM section too; --duration or --exits replaces the file's budget; --vcpus or --vms",
+            "replaces the file's VM sections by VMs built round robin. --json's 'config' is a scenario",
+            "file that runs the same scenario again.",
+            "",
+            "Exit status: 0 no rule broken and the run ended cleanly; 1 a rule broken (each violation",
+            "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
+            "livelock); 2 bad flags or a bad scenario file.",
         ],
-        options: RunConfiguration.options,
+        options: RunOptions.flags,
         action: { options in
-            let configuration: RunConfiguration
+            let plan: (scenario: Scenario, platform: PlatformKind)
             do throws(ToolError) {
-                configuration = try RunConfiguration(options)
+                plan = try settings(options).plan()
             } catch {
                 Console.report(error, command: "run")
                 return .badInput
             }
-            let report = RunScenario(configuration: configuration).run()
-            Console.out(options.isSet("json") ? report.json.rendered : report.text)
+            let result = ScenarioRun(scenario: plan.scenario, platform: plan.platform).run()
+            let report = RunReport(
+                result: result, replay: RunReport.replay(arguments: options.arguments, seed: plan.scenario.seed),
+                onlineCores: ProcessInfo.processInfo.activeProcessorCount)
+            Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
             return report.status
         })
+
+    /// The run's settings: the scenario file's, if one is given, overridden by the flags.
+    static func settings(_ options: ParsedOptions) throws(ToolError) -> RunSettings {
+        let flags = try RunSettings(flags: options)
+        guard case .path(let path)? = options.values[RunOptions.scenario.name] else { return flags }
+        return try ScenarioFile.read(path: path).overridden(by: flags)
+    }
 }

@@ -1,0 +1,36 @@
+import VCPURuntime
+
+/// Every default of `spe-vm run`, in one place: what runs when a flag and the scenario file both
+/// leave a setting out. `docs/decisions.md` ("spe-vm run") gives the reasons.
+enum RunDefaults {
+    /// 8 VCPUs in 2 VMs on 2 physical CPUs: over-committed 4 to 1, so preemption, migration and
+    /// SPE ownership hand-overs happen all the time, on every machine (2 threads fit 2 cores).
+    static let vcpus = 8
+    static let vms = 2
+    static let pcpus = 2
+    static let platform = PlatformKind.live
+    static let seed: UInt64 = 1
+    /// Every VM runs `mixed`: profiling, trapped accesses, hypercalls and timer-driven idle.
+    static let workload = WorkloadKind.mixed
+    static let hostPerf = false
+    /// The migrator moves a VCPU every millisecond (the KVM selftest `arch_timer`'s `-m` order).
+    static let migrateEvery: UInt64? = 1_000_000
+    static let timeSlice: UInt64 = 1_000_000
+    static let idle = IdlePolicy.park
+    static let busyGuest = false
+    /// No maximum buffer size (`PMBIDR_EL1.MaxBuffSize` 0).
+    static let maxBufferSize: UInt64 = 0
+
+    /// The live platform runs 2 s of wall time; the simulated one 200,000 exits, because its virtual
+    /// time is not wall time (an exit budget bounds its work whatever the workload's pace).
+    static let liveDuration: UInt64 = 2_000_000_000
+    static let simExits: UInt64 = 200_000
+
+    /// The budget of a run that names none.
+    static func budget(on platform: PlatformKind) -> RunBudget {
+        switch platform {
+        case .live: .duration(liveDuration)
+        case .sim: .exits(simExits)
+        }
+    }
+}
