@@ -324,19 +324,15 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
     private let news = Atomic<UInt64>(0)
     /// A physical interrupt is pending: set by ``interrupt()``, consumed by a guest period.
     private let interruptPending = Atomic<Bool>(false)
+    /// Timers whose action is done (tests).
+    private let timersFired = Atomic<Int>(0)
 
     struct State: Sendable {
         var queue = LaneQueue()
         var timers = TimerHeap()
-        var timerCount = 0
         var timerSequence: UInt64 = 0
         var inGuest = false
         var shutdown = false
-
-        mutating func popTimer() -> Timer {
-            timerCount -= 1
-            return timers.popFirst()!
-        }
     }
 
     init(index: Int, clock: MonotonicClock, waits: ConditionLock<WaitTable>, idle: IdlePolicy, yieldsWhileSpinning: Bool) {
@@ -370,7 +366,6 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
     func addTimer(deadline: UInt64, action: Timer.Action) {
         notify { s in
             s.timerSequence += 1
-            s.timerCount += 1
             s.timers.insert(Timer(deadline: deadline, sequence: s.timerSequence, action: action))
         }
     }
@@ -387,7 +382,8 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
 
     var isInGuest: Bool { state.withLock { $0.inGuest } }
 
-    var pendingTimers: Int { state.withLock { $0.timerCount } }
+    /// Timers added and not yet fired (a timer counts as fired once its action is done).
+    var pendingTimers: Int { state.withLock { Int($0.timerSequence) } - timersFired.load(ordering: .sequentiallyConsistent) }
 
     /// Changes the state under the lock and wakes the thread.
     private func notify(_ change: (inout State) -> Void) {
@@ -418,7 +414,7 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
             let step = state.waitUntil { s -> Gate<Step> in
                 if s.shutdown { return .pass(.end) }
                 let now = clock.now()
-                if let timer = s.timers.first, timer.deadline <= now { return .pass(.fire(s.popTimer())) }
+                if let timer = s.timers.first, timer.deadline <= now { return .pass(.fire(s.timers.popFirst()!)) }
                 if !s.queue.isEmpty { return .pass(.run(s.queue.pop())) }
                 if case .poll(let window) = idle {
                     let spinEnd = (idleSince ?? now).addingClamped(window)
@@ -453,7 +449,7 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
                     s.inGuest = false
                     return .pass(.end)
                 }
-                if let timer = s.timers.first, timer.deadline <= now { return .pass(.fire(s.popTimer())) }
+                if let timer = s.timers.first, timer.deadline <= now { return .pass(.fire(s.timers.popFirst()!)) }
                 let wake = min(deadline, s.timers.first?.deadline ?? .max)
                 if spinning { return .pass(.spin(until: wake)) }
                 return .block(until: clock.absolute(wake))
@@ -488,6 +484,7 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
         case .tick:
             preconditionFailure("a housekeeping tick is run()'s, never a CPU's timer")
         }
+        timersFired.add(1, ordering: .sequentiallyConsistent)
     }
 }
 
