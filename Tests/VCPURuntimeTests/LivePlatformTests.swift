@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import HostIRQ
 import Synchronization
 import Testing
 
@@ -243,6 +244,35 @@ func farDeadline(_ platform: LivePlatform) -> UInt64 { platform.now() + 60_000_0
             #expect(values[0] < deadline)
             #expect(values[1] >= near)
         }
+    }
+
+    @Test(arguments: [false, true])
+    func aHostIRQKickEndsAGuestPeriodThroughTheWakeCallback(kickBeforeThePeriod: Bool) throws {
+        // HostIRQ calls the wake callback (from the sender's thread) when the kick becomes
+        // deliverable: during the period, or before it (the pending interrupt then ends it at once).
+        let platform = LivePlatform(cpus: 2)
+        let distributor = try Distributor(cpuCount: 2)
+        for cpu in 0..<2 {
+            let interface = try distributor.cpu(CPUID(cpu))
+            try interface.setEnabled(.kick, true)
+            interface.setWakeCallback { [platform] id, _ in platform.interruptGuest(cpu: id.rawValue) }
+        }
+        let guest = LiveGuest(platform, cpu: 0)
+        let deadline = farDeadline(platform)
+        let end = Slot<UInt64>()
+        platform.spawn(on: 0) {
+            if kickBeforeThePeriod { _ = try? distributor.sendSGI(.kick, to: CPUID(0)) }
+            end.store(await guest.period(until: deadline).end)
+        }
+        if !kickBeforeThePeriod {
+            platform.spawn(on: 1) {
+                spin { platform.isInGuest(cpu: 0) }
+                _ = try? distributor.sendSGI(.kick, to: CPUID(0))
+            }
+        }
+        #expect(platform.run() == .finished)
+        #expect(end.load.map { $0 < deadline } == true)
+        #expect(distributor.hasDeliverableInterrupt(on: CPUID(0)))
     }
 
     @Test func aGuestPeriodWithADeadlinePassedEndsAtOnce() {

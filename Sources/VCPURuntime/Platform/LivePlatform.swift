@@ -122,8 +122,10 @@ public final class LivePlatform: Platform {
     public func busy(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async {}
 
     /// A physical interrupt became deliverable on `cpu`: its guest period ends now, or, when none is
-    /// in progress, the next one ends as it starts (the interrupt is pending until a period sees it).
-    /// Safe from any thread.
+    /// in progress, the next one ends as it starts (the interrupt is pending until a period sees it,
+    /// so one that comes between the last check before entry and the period is not lost; one the
+    /// host took meanwhile costs at most one early exit, as it does in KVM). Safe from any thread,
+    /// and from under the caller's own locks: it takes only the CPU's lock, calling nothing under it.
     public func interruptGuest(cpu: Int) { cpus[cpu].interrupt() }
 
     /// A new waiter.
