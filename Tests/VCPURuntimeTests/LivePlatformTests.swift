@@ -429,6 +429,65 @@ func farDeadline(_ platform: LivePlatform) -> UInt64 { platform.now() + 60_000_0
         #expect(platform.now() > 0)
     }
 
+    // MARK: Housekeeping ticks
+
+    @Test func ticksRunOffTheCPUsUntilOneSaysNoMore() {
+        let platform = LivePlatform(cpus: 2)
+        let waiter = platform.makeWaiter()
+        let ticks = Atomic<Int>(0)
+        let onACPU = Atomic<Int>(0)
+        platform.spawn(on: 0) { _ = await platform.wait(waiter, until: nil) }
+        platform.repeatEvery(100_000) {
+            if platform.cpuOfCurrentThread() != nil { onACPU.add(1, ordering: .relaxed) }
+            guard ticks.add(1, ordering: .relaxed).newValue < 5 else {
+                platform.wake(waiter)
+                return false
+            }
+            return true
+        }
+        #expect(platform.run() == .finished)
+        #expect(ticks.load(ordering: .relaxed) == 5)
+        #expect(onACPU.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func aCPUInTheGuestDoesNotDelayTicks() {
+        // The only CPU is in the guest for a minute unless a tick interrupts it.
+        let platform = LivePlatform(cpus: 1)
+        let guest = LiveGuest(platform, cpu: 0)
+        let deadline = farDeadline(platform)
+        let end = Slot<UInt64>()
+        platform.spawn(on: 0) { end.store(await guest.period(until: deadline).end) }
+        platform.repeatEvery(50_000) {
+            guard platform.isInGuest(cpu: 0) else { return true }
+            platform.interruptGuest(cpu: 0)
+            return false
+        }
+        #expect(platform.run() == .finished)
+        #expect(end.load.map { $0 < deadline } == true)
+    }
+
+    @Test func ticksKeepNoRunAlive() {
+        let platform = LivePlatform(cpus: 1)
+        let done = Flag()
+        platform.repeatEvery(1_000) { true }
+        platform.spawn(on: 0) {
+            await platform.sleep(until: platform.now() + 100_000, on: 0)
+            done.set()
+        }
+        #expect(platform.run() == .finished)
+        #expect(done.isSet)
+    }
+
+    @Test func aTickCanStopTheRun() {
+        let platform = LivePlatform(cpus: 1)
+        platform.spawn(on: 0) { _ = await platform.wait(platform.makeWaiter(), until: nil) }
+        platform.repeatEvery(10_000) {
+            platform.stop()
+            return false
+        }
+        #expect(platform.run() == .stopped(liveTasks: 1))
+    }
+
     // MARK: Configuration
 
     @Test func oversubscribedComparesWithTheOnlineCores() {
