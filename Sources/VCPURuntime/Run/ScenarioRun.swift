@@ -1,5 +1,7 @@
-/// A scenario run on a platform, start to end: the composition root of a run (CPUs, VMs, VCPUs,
-/// the host scheduler, the migrator, the budget), the same on both platforms.
+import SPEDevice
+
+/// A scenario run on a platform, start to end: the same CPUs, VMs, VCPUs, host scheduler,
+/// migrator, budget and checker on both platforms; only the platform differs.
 public struct ScenarioRun: Sendable {
     public var scenario: Scenario
     public var platform: PlatformKind
@@ -9,9 +11,47 @@ public struct ScenarioRun: Sendable {
         self.platform = platform
     }
 
-    /// Runs the scenario to its end and returns its figures.
+    /// Each VCPU's buffer: its own 1 MiB-aligned slot of its VM's address space.
+    public static func bufferBase(vcpu index: Int) -> UInt64 { 0x8000_0000 + UInt64(index) * 0x10_0000 }
+
+    /// **Model decision:** how long a run may go on past its budget before it is cut off (a broken
+    /// model may leave a VCPU blocked or storming for ever): a second of platform time past a
+    /// duration; an hour for an exit budget.
+    static func timeLimit(for budget: RunBudget) -> UInt64 {
+        switch budget {
+        case .duration(let ns): ns &+ 1_000_000_000
+        case .exits: 3_600_000_000_000
+        }
+    }
+
+    /// Runs the scenario to its end (blocking the calling thread) and returns its figures. The
+    /// scenario should have passed ``Scenario/validate()``.
     public func run() -> RunResult {
-        // Work in progress on this branch: the driver lands with the host scheduler.
-        RunResult(scenario: scenario, platform: platform, outcome: .finished)
+        let scenario = scenario
+        let plan = RunPlan(
+            cpus: scenario.cpus,
+            vms: scenario.vms.enumerated().map { vmIndex, vm in
+                RunPlan.VM(
+                    hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: vm.workload,
+                    workload: { id in
+                        vm.workload.makeGuest(GuestSetup(
+                            vcpu: id, hasSPE: vm.hasSPE, bufferBase: Self.bufferBase(vcpu: id.index),
+                            seed: scenario.seed ^ (UInt64(vmIndex) << 32 | UInt64(id.index)) &* 0x9E37_79B9_7F4A_7C15))
+                    },
+                    maxBufferSize: vm.maxBufferSize, lockedMemoryLimit: vm.lockedMemoryLimit, spu: vm.spu)
+            },
+            seed: scenario.seed, migrateEvery: scenario.migrateEvery, timeSlice: scenario.timeSlice,
+            hostPerf: scenario.hostPerf, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
+            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget))
+        switch platform {
+        case .sim:
+            return plan.drive(on: SimulatedPlatform(cpus: scenario.cpus, seed: scenario.seed), kind: .sim, scenario: scenario)
+                .result
+        case .live:
+            let platform = LivePlatform(cpus: scenario.cpus, idle: scenario.idle, busyGuest: scenario.busyGuest)
+            var result = plan.drive(on: platform, kind: .live, scenario: scenario).result
+            result.oversubscribed = platform.oversubscribed
+            return result
+        }
     }
 }
