@@ -118,7 +118,7 @@ struct CPUInterfaceState: Sendable {
 public final class CPUInterface: Sendable {
     /// The CPU this interface belongs to.
     public let id: CPUID
-    let lock = IRQLock(CPUInterfaceState())
+    let lock = PThreadMutex(CPUInterfaceState())
     private let deliverableFlag = Atomic<Bool>(false)
     private let inGuestFlag = Atomic<Bool>(false)
 

@@ -13,7 +13,7 @@ public final class Distributor: Sendable {
     /// The CPU interfaces, indexed by CPU.
     public let cpus: [CPUInterface]
     /// SPI routes, sorted by INTID: which CPU holds each configured SPI.
-    private let spiRoutes = IRQLock<[(intid: INTID, cpu: CPUID)]>([])
+    private let spiRoutes = PThreadMutex<[(intid: INTID, cpu: CPUID)]>([])
 
     /// A distributor for `cpuCount` CPUs (CPU 0...cpuCount-1).
     /// - Parameter installKickHandlers: register a handler for ``INTID/kick`` on every CPU.

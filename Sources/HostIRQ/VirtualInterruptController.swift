@@ -111,7 +111,7 @@ public final class VirtualInterruptController: Sendable {
     public let configuration: VirtualInterruptConfiguration
     private let distributor: Distributor
     private let clock: any IRQClock
-    private let lock: IRQLock<VirtualState>
+    private let lock: PThreadMutex<VirtualState>
     private let pendingFlag = Atomic<Bool>(false)
 
     /// A controller for `vcpu`; kicks go through `distributor`, latencies use `clock`.
@@ -126,7 +126,7 @@ public final class VirtualInterruptController: Sendable {
         self.distributor = distributor
         self.clock = clock
         let entries = configuration.lines.map(VirtualEntry.init).sorted { $0.intid < $1.intid }
-        lock = IRQLock(VirtualState(entries: entries, totals: VirtualInterruptStatistics(vcpu: vcpu)))
+        lock = PThreadMutex(VirtualState(entries: entries, totals: VirtualInterruptStatistics(vcpu: vcpu)))
     }
 
     /// Sets (or clears) the callback that wakes the VCPU blocked in WFI; called with no lock held.

@@ -22,11 +22,11 @@ final class Scenario: Sendable {
     let raisers: Int
     let rounds: Int
     let distributor: Distributor
-    let mailboxes: [IRQLock<[Int]>]
+    let mailboxes: [PThreadMutex<[Int]>]
     let devices: [LevelDevice]
     let signalled: [Counter]
     let consumed: [Counter]
-    let deliveries: IRQLock<[Int]>  // per message id (raiser * rounds + round)
+    let deliveries: PThreadMutex<[Int]>  // per message id (raiser * rounds + round)
     let pacedHandled: [Counter]  // per raiser
     let processed: [Counter]  // per CPU: messages + device events + paced SGIs handled
     static let mailboxSGI = INTID.n(1)
@@ -37,11 +37,11 @@ final class Scenario: Sendable {
         self.rounds = rounds
         let d = try Distributor(cpuCount: cpuCount)
         distributor = d
-        mailboxes = (0..<cpuCount).map { _ in IRQLock<[Int]>([]) }
+        mailboxes = (0..<cpuCount).map { _ in PThreadMutex<[Int]>([]) }
         devices = (0..<cpuCount).map { LevelDevice(intid: .spePMBIRQ, cpu: CPUID($0), distributor: d) }
         signalled = (0..<cpuCount).map { _ in Counter() }
         consumed = (0..<cpuCount).map { _ in Counter() }
-        deliveries = IRQLock(Array(repeating: 0, count: raisers * rounds))
+        deliveries = PThreadMutex(Array(repeating: 0, count: raisers * rounds))
         pacedHandled = (0..<raisers).map { _ in Counter() }
         processed = (0..<cpuCount).map { _ in Counter() }
         for c in 0..<cpuCount {

@@ -7,14 +7,14 @@ extension INTID {
 
 /// Records calls of a callback, for checking wake and handler hooks.
 final class CallLog<Entry: Sendable>: Sendable {
-    private let entries = IRQLock<[Entry]>([])
+    private let entries = PThreadMutex<[Entry]>([])
     func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
     var all: [Entry] { entries.withLock { $0 } }
 }
 
 /// A device with a status bit behind a level line (like `PMBSR_EL1.S` behind `PMBIRQ`).
 final class LevelDevice: Sendable {
-    private let pendingEvents = IRQLock<Int>(0)
+    private let pendingEvents = PThreadMutex<Int>(0)
     let intid: INTID
     let cpu: CPUID
     let distributor: Distributor

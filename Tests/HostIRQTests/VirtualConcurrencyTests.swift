@@ -11,7 +11,7 @@ import Testing
 
 /// The virtual SPE device of one VCPU: an in-memory `S` count behind the virtual line.
 final class VirtualLevelDevice: Sendable {
-    private let events = IRQLock<Int>(0)
+    private let events = PThreadMutex<Int>(0)
     let controller: VirtualInterruptController
     init(_ controller: VirtualInterruptController) { self.controller = controller }
 

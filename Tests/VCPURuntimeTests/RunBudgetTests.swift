@@ -50,6 +50,33 @@ import Testing
         #expect(result.violations.isEmpty && result.runtimeViolations.isEmpty)
     }
 
+    /// A guest that arms its timer to fire at once and waits: the interrupt becomes pending while
+    /// the VCPU is in the guest, before any list register holds it. Its WFI traps, KVM finds the
+    /// interrupt pending and re-enters at once, and the guest takes it: one WFI exit, no tick.
+    /// (The guest once spun for ever on a WFI that neither trapped nor could take the interrupt.)
+    @Test func aWFIWithAnInterruptNotYetListedTrapsAndReEnters() throws {
+        struct ImmediateTimer: GuestWorkload {
+            var taken = 0
+            var armed = false
+            mutating func nextSteps(now: UInt64) -> [GuestStep] {
+                if taken > 0 { return [] }
+                if armed { return [.waitForInterrupt] }
+                armed = true
+                return [.armTimer(after: 0), .waitForInterrupt]
+            }
+            mutating func handle(interrupt intid: UInt32, now: UInt64) -> [GuestStep] {
+                taken += 1
+                return [.armTimer(after: UInt64.max / 2)]
+            }
+        }
+        let result = SimulatedRun(cpus: 1, vms: [.init(hasSPE: false, vcpus: 1) { _ in ImmediateTimer() }], seed: 1).run()
+        #expect(result.outcome == .finished)
+        let guest = try #require(result.guests.first?.guest.workload as? ImmediateTimer)
+        #expect(guest.taken == 1)
+        #expect(result.exits[.wfi] == 1)
+        #expect(result.exits[.preemption] == 0)
+    }
+
     /// One VCPU alone on its CPU enters the guest the moment it is runnable: its latency is 0 at
     /// creation and at each of its 10 timer wake-ups.
     @Test func aLoneVCPUWaitsForNothing() throws {

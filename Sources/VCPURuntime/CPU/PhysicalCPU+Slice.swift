@@ -55,7 +55,7 @@ extension PhysicalCPU {
     ]
 
     /// Runs the loaded VCPU's guest until it blocks, powers off, its slice ends at `sliceEnd` with
-    /// another VCPU waiting for the CPU, a move is requested, or the run ends: entries and exits,
+    /// another VCPU or job waiting for the CPU, a move is requested, or the run ends: entries and exits,
     /// each exit decoded and dispatched by ``exitTable``. A slice that ends with nobody waiting
     /// goes on for another `timeSlice` (the host's tick is still an exit). `figures` are the VCPU's,
     /// updated and handed back: entries, exits, time in the guest, scheduling latency (from its
@@ -109,8 +109,8 @@ extension PhysicalCPU {
             syncLine()
             if !device.checker.violations.isEmpty { checker.requestStop() }
             await platform.busy(on: index, until: platform.now() + exitNanoseconds)
-            if end == .preempted, let schedule, !schedule.scheduler.hasWaiters(cpu: index) {
-                // Nobody waits for the CPU: the VCPU keeps it for another slice.
+            if end == .preempted, let schedule, !schedule.scheduler.hasWaiters(cpu: index), !platform.hasQueuedJobs(cpu: index) {
+                // Nobody waits for the CPU (no VCPU, no other job): the VCPU keeps it for another slice.
                 sliceEnd = platform.now() &+ schedule.timeSlice
                 end = nil
             }
@@ -160,6 +160,9 @@ extension PhysicalCPU {
         return platform.now() >= sliceEnd ? .preempted : nil
     }
 
+    /// **Model decision:** the most steps a guest runs in one entry before the host's tick ends it.
+    static let stepsPerEntryLimit = 100_000
+
     /// The immediate of the hypercall a guest yields to its driver with.
     static let yieldCall: UInt16 = 0x5C1E
 
@@ -168,7 +171,12 @@ extension PhysicalCPU {
         _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, vgic: VirtualInterruptController,
         environment: KVMEnvironment, sliceEnd: UInt64
     ) async -> ExitSyndrome {
+        var steps = 0
         while true {
+            // Steps other than operations take no model time: a guest that does nothing else for
+            // this long is ended by the host's tick, so a misbehaving guest cannot hang its CPU.
+            steps += 1
+            if steps > Self.stepsPerEntryLimit { return .irq(.hypervisorTimer) }
             deliverInterrupt(&guest, vgic: vgic)
             switch guest.nextStep(now: platform.now()) {
             case .operations(let count):
@@ -189,7 +197,11 @@ extension PhysicalCPU {
                 guest.timerDeadline = now &+ after < now ? .max : now + after
                 guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
             case .waitForInterrupt:
-                if !vgic.hasPendingInterrupt { return .waitForInterrupt }
+                // WFI traps unless an interrupt can wake it: for a guest taking interrupts, one it
+                // could take now was taken just above, so WFI always traps here (KVM then sees a
+                // pending interrupt not yet in a list register and re-enters at once); a masked
+                // guest's WFI completes on any pending interrupt.
+                if !guest.interruptsMasked || !vgic.hasPendingInterrupt { return .waitForInterrupt }
             case .hypercall:
                 return .hypercall()
             case .endOfInterrupt(let raw):

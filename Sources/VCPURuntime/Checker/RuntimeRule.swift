@@ -1,3 +1,4 @@
+import HostIRQ
 import SPEDevice
 import Synchronization
 
@@ -72,7 +73,7 @@ public struct RuntimeViolation: Hashable, Sendable, CustomStringConvertible {
 /// The run-wide checker of the runtime rules: shared by every CPU and VCPU of a run.
 public final class RuntimeChecker: Sendable {
     public let mutation: RuntimeMutation?
-    private let found = Mutex<[RuntimeViolation]>([])
+    private let found = PThreadMutex<[RuntimeViolation]>([])
     private let stopRun: (@Sendable () -> Void)?
 
     /// A checker; `stop` ends the run when a rule breaks.
@@ -88,7 +89,7 @@ public final class RuntimeChecker: Sendable {
     }
 
     /// Who is loaded where: the checker's own registry, updated at every load and put.
-    private let loaded = Mutex<(byVCPU: [VCPUID: Int], byCPU: [Int: VCPUID])>(([:], [:]))
+    private let loaded = PThreadMutex<(byVCPU: [VCPUID: Int], byCPU: [Int: VCPUID])>(([:], [:]))
 
     /// `vcpu` is being loaded on `cpu`: neither may already be held elsewhere.
     public func noteLoad(_ vcpu: VCPUID, on cpu: Int, time: UInt64) {

@@ -129,6 +129,8 @@ public final class LivePlatform: Platform {
     public func interruptGuest(cpu: Int) { cpus[cpu].interrupt() }
 
     /// A new waiter.
+    public func hasQueuedJobs(cpu: Int) -> Bool { cpus[cpu].hasQueuedJobs }
+
     public func makeWaiter() -> Waiter {
         waits.withLock { table in
             table.nextWaiter += 1
@@ -351,6 +353,9 @@ final class LiveCPU: SerialExecutor, TaskExecutor {
         let job = UnownedJob(job)
         notify { $0.queue.push(job) }
     }
+
+    /// Whether jobs wait in the CPU's queue.
+    var hasQueuedJobs: Bool { state.withLock { !$0.queue.isEmpty } }
 
     func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
 

@@ -37,6 +37,10 @@ public protocol Platform: AnyObject, Sendable {
     /// A physical interrupt became deliverable on `cpu`: a guest period there ends now.
     func interruptGuest(cpu: Int)
 
+    /// Whether jobs wait for `cpu` (the host has other work for it: a woken task, a VCPU asking
+    /// for the CPU). A VCPU at the end of its slice gives the CPU up only then.
+    func hasQueuedJobs(cpu: Int) -> Bool
+
     /// A new waiter, for a task that blocks until woken or a deadline (a VCPU in WFI).
     func makeWaiter() -> Waiter
 

@@ -159,6 +159,8 @@ extension SimulatedPlatform {
         }
     }
 
+    public func hasQueuedJobs(cpu: Int) -> Bool { core.state.withLock { !$0.queues[cpu].isEmpty } }
+
     public func makeWaiter() -> Waiter {
         core.state.withLock { s in
             s.nextWaiter += 1

@@ -55,9 +55,11 @@ extension RunPlan {
             for waiter in waiters { platform.wake(waiter) }
             for cpu in 0..<cpuCount { platform.interruptGuest(cpu: cpu) }
         }
-        let checker = RuntimeChecker(mutation: runtimeMutation) { [platform] in
+        // A broken rule ends the run at once: VCPUs stop at their next step (the gatherer stops
+        // the platform as soon as it has the CPUs' figures).
+        let checker = RuntimeChecker(mutation: runtimeMutation) {
             shared.stopRequested()
-            platform.wake(gatherer)
+            control.end()
         }
         let scheduler = HostScheduler(cpus: cpus)
         let schedule = SliceSchedule(timeSlice: timeSlice, scheduler: scheduler, run: control)
@@ -135,7 +137,7 @@ extension RunPlan {
             // The migrator is a housekeeping timer, like the selftests' migration thread on a CPU
             // of its own: it asks a seeded victim to move to a seeded CPU of its SPU.
             let targets = members.map { MigrationTarget(control: $0.world.control, vgic: $0.world.vgic, allowed: $0.allowed) }
-            let random = Mutex(SplitMix64(seed: seed ^ 0x6D69_6772_6174_6F72))
+            let random = PThreadMutex(SplitMix64(seed: seed ^ 0x6D69_6772_6174_6F72))
             platform.repeatEvery(every) {
                 if control.hasEnded || shared.isStopping || shared.alive == 0 { return false }
                 let (victim, cpu) = random.withLock { random -> (MigrationTarget, Int) in
@@ -159,7 +161,9 @@ extension RunPlan {
             checker.report(.noEscapedJob, cpu: nil, vcpu: nil, time: platform.now(),
                 "\(simulated.escapedJobs) job(s) ran off the simulated platform")
         }
-        var result = RunResult(scenario: scenario, platform: kind, outcome: outcome)
+        // A run a broken rule stopped says so, even when its VCPUs wound down before the platform stopped.
+        let stoppedByRule = shared.isStopping && outcome == .finished
+        var result = RunResult(scenario: scenario, platform: kind, outcome: stoppedByRule ? .stopped(liveTasks: 0) : outcome)
         result.endTime = platform.now()
         result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         result.decisions = simulated?.decisions ?? []
@@ -208,11 +212,11 @@ private struct MigrationTarget: Sendable {
 
 /// What the tasks of a run share: results and counters, behind atomics and short locks.
 final class RunShared: Sendable {
-    private let finished = Mutex<[Int: (guest: GuestState, figures: VCPUFigures)]>([:])
+    private let finished = PThreadMutex<[Int: (guest: GuestState, figures: VCPUFigures)]>([:])
     private let living: Atomic<Int>
     private let moves = Atomic<UInt64>(0)
     private let stopping = Atomic<Bool>(false)
-    private let cpus = Mutex<[CPUFigures]>([])
+    private let cpus = PThreadMutex<[CPUFigures]>([])
 
     init(vcpus: Int) { living = Atomic(vcpus) }
 

@@ -1,3 +1,4 @@
+import HostIRQ
 import Synchronization
 
 /// The host scheduler's placement: which physical CPU's run queue a VCPU joins when it becomes
@@ -13,13 +14,13 @@ import Synchronization
 public final class HostScheduler: Sendable {
     /// Load difference tolerated before a runnable VCPU is moved to a less-loaded CPU.
     public let imbalance: Int
-    private let loads: Mutex<[Int]>
+    private let loads: PThreadMutex<[Int]>
     private let moves = Atomic<UInt64>(0)
 
     public init(cpus: Int, imbalance: Int = 1) {
         precondition(cpus > 0, "a scheduler needs a CPU")
         self.imbalance = imbalance
-        loads = Mutex(Array(repeating: 0, count: cpus))
+        loads = PThreadMutex(Array(repeating: 0, count: cpus))
     }
 
     /// Places a runnable VCPU: the CPU whose run queue it joins (counted in its load until

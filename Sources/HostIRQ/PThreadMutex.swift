@@ -6,7 +6,8 @@
     import Darwin
 #endif
 
-/// A `pthread_mutex` guarding a value: HostIRQ's only lock.
+/// A `pthread_mutex` guarding a value: the lock of HostIRQ's cross-thread state, and of the
+/// runtime's run-wide state (scheduler loads, checker registry, a run's results).
 ///
 /// Critical sections are short and never wait for an event, call a handler or a callback.
 /// `pthread_mutex` rather than `Synchronization.Mutex`, because ThreadSanitizer reported false
@@ -15,11 +16,12 @@
 /// `@unchecked Sendable` is safe: `state` is read and written only inside `withLock`, between
 /// `pthread_mutex_lock` and `pthread_mutex_unlock` on the one mutex; the mutex pointer is set in
 /// `init`, never changed, and freed only in `deinit`, when no other reference exists.
-final class IRQLock<State: Sendable>: @unchecked Sendable {
+public final class PThreadMutex<State: Sendable>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
-    init(_ initial: State) {
+    /// A mutex guarding `initial`.
+    public init(_ initial: State) {
         state = initial
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -34,7 +36,7 @@ final class IRQLock<State: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the state.
-    func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
+    public func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&state)
