@@ -1,24 +1,11 @@
 import Foundation
 import Testing
 
-/// Whether `ScenarioRun.run()` does a run yet: while it is the stub (a result with no figures), a
-/// simulated run of a one-exit budget takes no exit. Tests that need a run's figures wait for it.
-enum ScenarioRunDriver {
-    static let hasLanded: Bool = {
-        guard let result = try? ToolProcess.run(["run", "--platform", "sim", "--vcpus", "1", "--pcpus", "1", "--exits", "1", "--json"]),
-            let json = try? ToolProcess.jsonObject(result.stdout), let exits = json["exits"] as? [String: Any]
-        else { return false }
-        return (exits["total"] as? Int ?? 0) > 0
-    }()
-}
-
-/// `spe-vm run` as a process, on small simulated runs. What holds whatever the run's figures
-/// (statuses, report structure, determinism) is tested now; what needs a run's figures is enabled
-/// once the driver does runs (``ScenarioRunDriver``).
+/// `spe-vm run` as a process, on small simulated runs (and one short live run).
 @Suite("run", .serialized)
 struct RunTests {
     /// A small simulated run: 4 VCPUs in 2 VMs on 2 CPUs, a few thousand exits.
-    static let small = ["run", "--platform", "sim", "--vcpus", "4", "--pcpus", "2", "--exits", "3000"]
+    static let small = ["run", "--platform", "sim", "--vcpus", "4", "--pcpus", "2", "--exits", "1000"]
 
     /// `json` without its `timing` member, as text (keys sorted by JSONSerialization).
     static func withoutTiming(_ json: [String: Any]) throws -> String {
@@ -38,7 +25,7 @@ struct RunTests {
         #expect(lines.contains("These are the model's figures on this host: not measurements of KVM or of hardware."))
         #expect(lines.contains("  platform       sim: deterministic, virtual time, seeded schedule"))
         #expect(lines.contains("  machine        2 physical CPUs, 4 VCPUs in 2 VMs"))
-        #expect(lines.contains("  budget         3000 exits"))
+        #expect(lines.contains("  budget         1000 exits"))
         for label in ["ended", "exits", "spe records", "management", "pins", "interrupts", "invariants", "blackout", "latency", "timing"] {
             let padded = label + String(repeating: " ", count: 15 - label.count)
             #expect(lines.contains { $0.hasPrefix(padded) || $0 == label }, "no \(label) section")
@@ -56,7 +43,7 @@ struct RunTests {
         let config = try #require(json["config"] as? [String: Any])
         #expect(config["platform"] as? String == "sim")
         #expect(config["pcpus"] as? Int == 2)
-        #expect(config["exits"] as? Int == 3000)
+        #expect(config["exits"] as? Int == 1000)
         #expect(config["host_perf"] as? Bool == true)
         #expect(config["migrate_every"] as? String == "250us")
         #expect((config["vms"] as? [[String: Any]])?.map { $0["vcpus"] as? Int } == [2, 2])
@@ -116,13 +103,13 @@ struct RunTests {
         #expect(result.stdoutLines.contains("  idle           park, busy guest off"))
     }
 
-    // MARK: Needing the driver
+    // MARK: Run figures
 
-    @Test("a simulated run takes at least its exit budget, and every record is accounted for", .enabled(if: ScenarioRunDriver.hasLanded))
+    @Test("a simulated run takes at least its exit budget, and every record is accounted for")
     func budgetReached() throws {
         let json = try ToolProcess.jsonObject(try ToolProcess.run(Self.small + ["--json", "--host-perf"]).stdout)
         let exits = try #require(json["exits"] as? [String: Int])
-        #expect(exits["total", default: 0] >= 3000)
+        #expect(exits["total", default: 0] >= 1000)
         #expect(exits.filter { $0.key != "total" }.values.reduce(0, +) == exits["total"])
         let spe = try #require(json["spe"] as? [String: Any])
         let dropped = try #require(spe["records_dropped"] as? [String: Int])
@@ -131,17 +118,17 @@ struct RunTests {
         #expect(((json["latency_ns"] as? [String: Any])?["count"] as? Int ?? 0) > 0)
     }
 
-    @Test("different seeds give different runs", .enabled(if: ScenarioRunDriver.hasLanded))
+    @Test("different seeds give different runs")
     func seedsDiffer() throws {
         let exits = try [1, 2, 3].map { seed in
             let json = try ToolProcess.jsonObject(
                 try ToolProcess.run(["run", "--platform", "sim", "--vcpus", "4", "--pcpus", "2", "--duration", "2ms", "--seed", "\(seed)", "--json"]).stdout)
             return try #require(json["exits"] as? [String: Int])
         }
-        #expect(Set(exits).count > 1, "three seeds, one exit count: \(exits)")
+        #expect(Set(exits).count == 3, "three seeds: \(exits)")
     }
 
-    @Test("a caught mutation exits 1, names its rule and prints the command that replays it", .enabled(if: ScenarioRunDriver.hasLanded))
+    @Test("a caught mutation exits 1, names its rule and prints the command that replays it")
     func mutationCaught() throws {
         let arguments = ["run", "--platform", "sim", "--vcpus", "2", "--pcpus", "2", "--workload", "profile", "--exits", "20000",
             "--mutation", "no-service-clear-on-exit"]
