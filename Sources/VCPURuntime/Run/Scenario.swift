@@ -105,6 +105,8 @@ public struct Scenario: Hashable, Sendable {
     public var busyGuest = false
     public var mutation: SPEMutation?
     public var runtimeMutation: RuntimeMutation?
+    /// Faults injected, each with its mean interval in nanoseconds of platform time (none by default).
+    public var faults: [FaultKind: UInt64] = [:]
 
     public init(cpus: Int, vms: [VMScenario], budget: RunBudget) {
         self.cpus = cpus
