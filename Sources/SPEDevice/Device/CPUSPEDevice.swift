@@ -23,7 +23,12 @@ public struct CPUSPEDevice: Sendable {
     /// Host `PMBIRQ`s that found nothing to do.
     public private(set) var spuriousInterrupts: UInt64 = 0
     /// The last events, oldest first, for violation reports.
-    public private(set) var recentEvents: [SPEEvent] = []
+    public var recentEvents: [SPEEvent] {
+        Array(recentRing[recentNext...] + recentRing[..<recentNext])
+    }
+    /// The last ``recentCapacity`` events as a ring: once full, `recentNext` is the oldest.
+    private var recentRing: [SPEEvent] = []
+    private var recentNext = 0
     /// The broken behaviour switched on for a mutation run; `nil` in a correct model.
     public let mutation: SPEMutation?
 
@@ -355,8 +360,14 @@ public struct CPUSPEDevice: Sendable {
         flush(&none)
     }
 
+    /// Keeps `event` among the recent ones, overwriting the oldest once the ring is full (a
+    /// `removeFirst` per event moved the whole window every time).
     private mutating func remember(_ event: SPEEvent) {
-        if recentEvents.count == Self.recentCapacity { recentEvents.removeFirst() }
-        recentEvents.append(event)
+        guard recentRing.count == Self.recentCapacity else {
+            recentRing.append(event)
+            return
+        }
+        recentRing[recentNext] = event
+        recentNext = (recentNext + 1) % Self.recentCapacity
     }
 }
