@@ -9,6 +9,11 @@
 /// Runs `body` on a new thread and waits for it. Model code never does this; only the
 /// `work-off-platform` mutation does, to prove the simulator counts work that escapes it.
 func runOnHelperThread(_ body: @escaping @Sendable () -> Void) {
+    joinThread(startThread(body))
+}
+
+/// Starts a thread that runs `body` (the live platform's CPU threads, the helper thread above).
+func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -25,8 +30,14 @@ func runOnHelperThread(_ body: @escaping @Sendable () -> Void) {
     }, box)
     precondition(rc == 0, "pthread_create failed: \(rc)")
     #if canImport(Darwin)
-        pthread_join(thread!, nil)
+        return thread!
     #else
-        pthread_join(thread, nil)
+        return thread
     #endif
+}
+
+/// Waits for `thread` to end.
+func joinThread(_ thread: pthread_t) {
+    let rc = pthread_join(thread, nil)
+    precondition(rc == 0, "pthread_join failed: \(rc)")
 }

@@ -202,7 +202,7 @@ public final class LivePlatform: Platform {
     public func run() -> Outcome {
         precondition(!started.exchange(true, ordering: .sequentiallyConsistent), "a live platform runs once")
         precondition(currentCPU() == nil, "run() blocks its thread: call it from outside the platform")
-        let threads = cpus.map { startThread(for: $0) }
+        let threads = cpus.map { cpu in startThread { cpu.runLoop() } }
         let outcome: Outcome
         while true {
             let step = control.waitUntil { state -> Gate<LiveRunState.Step> in
@@ -505,31 +505,6 @@ private let currentCPUKey: pthread_key_t = {
     precondition(rc == 0, "pthread_key_create failed: \(rc)")
     return key
 }()
-
-/// Starts `cpu`'s thread, which runs its loop until shut down.
-private func startThread(for cpu: LiveCPU) -> pthread_t {
-    #if canImport(Darwin)
-        var thread: pthread_t?
-    #else
-        var thread = pthread_t()
-    #endif
-    let retained = Unmanaged.passRetained(cpu).toOpaque()
-    let rc = pthread_create(&thread, nil, { raw in
-        Unmanaged<LiveCPU>.fromOpaque(raw!).takeRetainedValue().runLoop()
-        return nil
-    }, retained)
-    precondition(rc == 0, "pthread_create failed: \(rc)")
-    #if canImport(Darwin)
-        return thread!
-    #else
-        return thread
-    #endif
-}
-
-private func joinThread(_ thread: pthread_t) {
-    let rc = pthread_join(thread, nil)
-    precondition(rc == 0, "pthread_join failed: \(rc)")
-}
 
 // MARK: - Clock and lock
 
