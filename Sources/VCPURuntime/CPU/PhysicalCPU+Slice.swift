@@ -58,8 +58,8 @@ extension PhysicalCPU {
     /// another VCPU or job waiting for the CPU, a move is requested, or the run ends: entries and exits,
     /// each exit decoded and dispatched by ``exitTable``. A slice that ends with nobody waiting
     /// goes on for another `timeSlice` (the host's tick is still an exit). `figures` are the VCPU's,
-    /// updated and handed back: entries, exits, time in the guest, scheduling latency (from its
-    /// `runnableSince` to the first entry) and profiling blackout.
+    /// updated and handed back: entries, exits, time in the guest, the latencies of
+    /// ``LatencyKind`` that start or end here, and profiling blackout.
     public func runSlice(
         _ incoming: GuestState, figures incomingFigures: VCPUFigures, vgic: VirtualInterruptController, control: VCPUControl,
         sliceEnd initialSliceEnd: UInt64, schedule: SliceSchedule? = nil
@@ -74,6 +74,9 @@ extension PhysicalCPU {
         let speTarget = checker.mutation == .virqToWrongVCPU ? (previous ?? vgic) : vgic
         var guest = incoming
         var end: SliceEnd?
+        // The last exit of this slice until the next entry, and the SPE world switch's time since.
+        var exitedAt: UInt64?
+        var speWork: UInt64 = 0
         while end == nil {
             // A guest out of the guest that yields needs no entry (and no exit) to do it.
             if guest.queue.first == .yieldToDriver {
@@ -83,17 +86,31 @@ extension PhysicalCPU {
             }
             guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
             let syndrome: ExitSyndrome
+            let entering = platform.now()
             switch device.enter(&vcpu, env: environment) {
             case .lockedMemoryLimit:
                 syndrome = .userspace
+                speWork &+= platform.now() &- entering
             case .entered:
                 let entry = platform.now()
+                figures.woken(at: control.takeWake())
                 figures.entered(at: entry)
+                if let exitedAt {
+                    figures.exitHandled(exitedAt: exitedAt, enteredAt: entry, spe: speWork &+ (entry &- entering))
+                }
                 _ = try? vgic.enterGuest(on: CPUID(index))
-                syndrome = await runGuest(&vcpu, &guest, vgic: vgic, environment: environment, sliceEnd: sliceEnd)
-                device.exit(&vcpu, env: environment, now: platform.now())
+                let managementEvents = device.unit.counters.managementEvents
+                syndrome = await runGuest(&vcpu, &guest, &figures, vgic: vgic, environment: environment, sliceEnd: sliceEnd)
+                let exitTime = platform.now()
+                device.exit(&vcpu, env: environment, now: exitTime)
+                let switched = platform.now()
+                // A management event the exit's drain raised happened at the exit.
+                if device.unit.counters.managementEvents > managementEvents { figures.speManagementEvent(at: exitTime) }
+                noteKick(&figures, exitedAt: exitTime)
                 _ = try? vgic.exitGuest()
                 figures.runtime += platform.now() - entry
+                exitedAt = exitTime
+                speWork = switched &- exitTime
             }
             let exit = DecodedExit.decode(syndrome)
             exits.count(exit.reason ?? .irq)
@@ -102,13 +119,20 @@ extension PhysicalCPU {
             syncLine()
             takeInterrupts()
             end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
+            if case .sysreg(let encoding, read: true) = exit, encoding == SPERegisterID.PMBSR_EL1.spec.encoding,
+                vcpu.spe.memory.PMBSR.S
+            {
+                figures.speSyndromeSeen()
+            }
             syncSPELine(vcpu, vgic: speTarget)
             checkDelivery(vcpu, guest, vgic: vgic)
             figures.bufferStopped(vcpu.spe.memory.PMBSR.S, at: platform.now())
             device.runHost(hostOperationsPerExit, now: platform.now())
             syncLine()
             if !device.checker.violations.isEmpty { checker.requestStop() }
+            let busy = platform.now()
             await platform.busy(on: index, until: platform.now() + exitNanoseconds)
+            speWork &+= attributedSPEWork(busy: platform.now() &- busy, hasSPE: environment.vm.hasSPE)
             if end == .preempted, let schedule, !schedule.scheduler.hasWaiters(cpu: index), !platform.hasQueuedJobs(cpu: index) {
                 // Nobody waits for the CPU (no VCPU, no other job): the VCPU keeps it for another slice.
                 sliceEnd = platform.now() &+ schedule.timeSlice
@@ -120,6 +144,23 @@ extension PhysicalCPU {
         }
         context = vcpu
         return (guest, figures, end!)
+    }
+
+    /// A kick pending at an exit at `time`: it became deliverable when the CPU last went from
+    /// nothing deliverable to something (its wake callback), and the VCPU has now exited.
+    private func noteKick(_ figures: inout VCPUFigures, exitedAt time: UInt64) {
+        guard interface.hasDeliverableInterrupt, (try? interface.state(of: .kick))?.isReadyToAcknowledge == true,
+            let sent = deliverableSince.value
+        else { return }
+        figures.kicked(sent: sent, exitedAt: time)
+    }
+
+    /// The share of `busy` nanoseconds of exit handling that stands for SPE's world switch
+    /// (``speWorldSwitchNanoseconds`` of ``exitNanoseconds``). The live platform's exit handling
+    /// takes no platform time here (its work already ran, measured), so this is 0 there.
+    private func attributedSPEWork(busy: UInt64, hasSPE: Bool) -> UInt64 {
+        guard hasSPE, exitNanoseconds > 0 else { return 0 }
+        return busy.multipliedFullWidth(by: Self.speWorldSwitchNanoseconds).low / exitNanoseconds
     }
 
     private func dispatch(
@@ -168,8 +209,8 @@ extension PhysicalCPU {
 
     /// The guest runs its steps until one exits. Returns the exit's syndrome.
     private func runGuest(
-        _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, vgic: VirtualInterruptController,
-        environment: KVMEnvironment, sliceEnd: UInt64
+        _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, _ figures: inout VCPUFigures,
+        vgic: VirtualInterruptController, environment: KVMEnvironment, sliceEnd: UInt64
     ) async -> ExitSyndrome {
         var steps = 0
         while true {
@@ -177,10 +218,10 @@ extension PhysicalCPU {
             // this long is ended by the host's tick, so a misbehaving guest cannot hang its CPU.
             steps += 1
             if steps > Self.stepsPerEntryLimit { return .irq(.hypervisorTimer) }
-            deliverInterrupt(&guest, vgic: vgic)
+            deliverInterrupt(&guest, &figures, vgic: vgic)
             switch guest.nextStep(now: platform.now()) {
             case .operations(let count):
-                if let syndrome = await runOperations(count, &vcpu, &guest, sliceEnd: sliceEnd) { return syndrome }
+                if let syndrome = await runOperations(count, &vcpu, &guest, &figures, sliceEnd: sliceEnd) { return syndrome }
             case .access(let register, let value):
                 switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
                 case .direct:
@@ -232,7 +273,8 @@ extension PhysicalCPU {
     /// `PMBIRQ`; when the period ends earlier, the device and the context are restored and exactly the
     /// operations that fit are run again. Returns the exit's syndrome, or nil if the guest goes on.
     private func runOperations(
-        _ count: UInt64, _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, sliceEnd: UInt64
+        _ count: UInt64, _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, _ figures: inout VCPUFigures,
+        sliceEnd: UInt64
     ) async -> ExitSyndrome? {
         let start = platform.now()
         let timer = guest.timerLineHigh ? UInt64.max : (guest.timerDeadline ?? .max)
@@ -257,7 +299,11 @@ extension PhysicalCPU {
         if ran < count { guest.queue.pushFront([.operations(count - ran)]) }
         syncLine()
         let now = platform.now()
-        if device.unit.pmbirq { return .irq(.spePMBIRQ) }
+        if device.unit.pmbirq {
+            // The operation that raised `S` was the last to run.
+            figures.speManagementEvent(at: start + ran * nanosecondsPerOperation)
+            return .irq(.spePMBIRQ)
+        }
         if interface.hasDeliverableInterrupt { return .irq(.kick) }
         if now >= timer { return .irq(.virtualTimer) }
         if now >= sliceEnd { return .irq(.hypervisorTimer) }
@@ -266,10 +312,14 @@ extension PhysicalCPU {
 
     /// The guest takes a pending virtual interrupt (its interrupts are unmasked outside handlers):
     /// its handler's steps, then the end-of-interrupt, run before what it was doing.
-    private func deliverInterrupt(_ guest: inout GuestState, vgic: VirtualInterruptController) {
+    private func deliverInterrupt(_ guest: inout GuestState, _ figures: inout VCPUFigures, vgic: VirtualInterruptController) {
         guard !guest.interruptsMasked, vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
         guest.interruptsTaken[intid.rawValue, default: 0] += 1
-        let handler = guest.workload.handle(interrupt: intid.rawValue, now: platform.now())
+        let now = platform.now()
+        if intid == .virtualTimer, let deadline = guest.timerDeadline, now >= deadline {
+            figures.timerHandled(deadline: deadline, at: now)
+        }
+        let handler = guest.workload.handle(interrupt: intid.rawValue, now: now)
         guest.queue.pushFront(handler + [.endOfInterrupt(intid.rawValue)])
     }
 

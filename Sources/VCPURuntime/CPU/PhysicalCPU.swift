@@ -1,5 +1,6 @@
 import HostIRQ
 import SPEDevice
+import Synchronization
 
 /// One physical CPU: its SPE device, its HostIRQ interface and the context of the VCPU loaded on
 /// it. An actor bound to the CPU's executor, so everything per-CPU is touched only from that CPU.
@@ -26,6 +27,13 @@ public actor PhysicalCPU {
     /// **Model decision:** virtual nanoseconds the CPU spends on one exit (world switch and
     /// handling): the host's exit-handling work plus a fixed cost.
     public var exitNanoseconds: UInt64 { hostOperationsPerExit * nanosecondsPerOperation + 300 }
+    /// **Model decision:** of ``exitNanoseconds``, the part that stands for SPE's world switch (SPE.md
+    /// §5's exit and entry steps) in a VM with SPE: 100 ns of the fixed 300 ns. The simulated
+    /// platform's clock does not move inside the switch, so its `exit` latency is split by this
+    /// share; the exit's cost does not depend on SPE (the cost model predates the split).
+    public static let speWorldSwitchNanoseconds: UInt64 = 100
+    /// When an interrupt last became deliverable here from nothing deliverable (the start of a kick).
+    let deliverableSince = InterruptStamp()
     private var pmbirqLine = false
     /// The VCPU that owns the CPU now, and those waiting for it, first come first served.
     private var owner: VCPUID?
@@ -50,7 +58,10 @@ public actor PhysicalCPU {
         device = CPUSPEDevice(cpu: index, seed: seed, mutation: mutation)
         try interface.configure(.spePMBIRQ, trigger: .level)
         try interface.setEnabled(.spePMBIRQ, true)
-        interface.setWakeCallback { [platform] cpu, _ in platform.interruptGuest(cpu: cpu.rawValue) }
+        interface.setWakeCallback { [platform, deliverableSince] cpu, _ in
+            deliverableSince.set(platform.now())
+            platform.interruptGuest(cpu: cpu.rawValue)
+        }
         // The host's SPE driver: it runs inside `takeInterrupt()`, called only from this actor's own
         // jobs, so it is on this CPU's executor and may assume the actor's isolation.
         try interface.registerHandler(for: .spePMBIRQ) { [unowned self] _, _ in
@@ -201,5 +212,19 @@ extension PhysicalCPU {
         }
         return CPUFigures(exits: exits, unit: device.unit.counters, host: host, violations: device.checker.violations,
             eventsChecked: device.checker.eventsChecked, recentEvents: device.recentEvents, interrupts: interrupts)
+    }
+}
+
+/// A platform time set from any thread (a CPU's wake callback) and read by the CPU: one atomic.
+final class InterruptStamp: Sendable {
+    private let time = Atomic<UInt64>(.max)
+
+    /// Stamps `time`.
+    func set(_ time: UInt64) { self.time.store(time, ordering: .releasing) }
+
+    /// The time stamped last (nil: never).
+    var value: UInt64? {
+        let time = time.load(ordering: .acquiring)
+        return time == .max ? nil : time
     }
 }

@@ -56,9 +56,12 @@ public struct GuestState: Sendable {
     }
 }
 
-/// Requests to a VCPU from outside (the migrator), read by the CPU it runs on at each exit.
+/// Requests to a VCPU from outside (the migrator), read by the CPU it runs on at each exit, and
+/// the time of the last wake its virtual interrupt controller gave it (the start of a `wakeup`
+/// latency).
 public final class VCPUControl: Sendable {
     private let target = Atomic<Int>(-1)
+    private let wake = Atomic<UInt64>(.max)
 
     public init() {}
 
@@ -69,6 +72,16 @@ public final class VCPUControl: Sendable {
     public func takeMove() -> Int? {
         let cpu = target.exchange(-1, ordering: .relaxed)
         return cpu < 0 ? nil : cpu
+    }
+
+    /// A virtual interrupt woke the VCPU from WFI at platform time `time` (its controller's wake
+    /// callback, on the injecting thread).
+    public func noteWake(at time: UInt64) { wake.store(time, ordering: .releasing) }
+
+    /// The time of the last wake, taking it (nil: none since the last take).
+    public func takeWake() -> UInt64? {
+        let time = wake.exchange(.max, ordering: .acquiringAndReleasing)
+        return time == .max ? nil : time
     }
 }
 

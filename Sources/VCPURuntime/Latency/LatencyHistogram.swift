@@ -1,7 +1,10 @@
 /// A latency histogram with bounded relative error: log-linear buckets (every power of two split
 /// into ``subBuckets`` equal parts, values below ``subBuckets`` exact), exact count, min, max and
-/// sum. Mergeable, and its memory grows only up to the bucket of the largest value recorded (a few
-/// KiB for seconds of nanoseconds); an empty histogram allocates nothing.
+/// sum. Mergeable (a histogram per thread or per VCPU, merged for the total). Its memory is
+/// bounded: it grows only up to the bucket of the largest value recorded, at most
+/// ``maximumBuckets`` (15 KiB) whatever is recorded, about 8 KiB for seconds of nanoseconds; an
+/// empty histogram allocates nothing. On request it also keeps cyclictest's 1 µs
+/// ``LinearBuckets`` (`-h`), whose memory is fixed by their bound.
 public struct LatencyHistogram: Hashable, Sendable {
     /// Buckets per power of two: a percentile is within 1/32 (3.2 %) of a recorded value.
     public static let subBuckets: UInt64 = 32
@@ -15,8 +18,21 @@ public struct LatencyHistogram: Hashable, Sendable {
     public private(set) var max: UInt64 = 0
     /// The sum of the values recorded (wrapping only past 2^64 ns, about 584 years).
     public private(set) var sum: UInt64 = 0
+    /// cyclictest's 1 µs buckets, when asked for (nil otherwise).
+    public private(set) var linear: LinearBuckets?
 
-    public init() {}
+    /// The most buckets a histogram can hold (the bucket of `UInt64.max` is the last).
+    public static let maximumBuckets = bucket(of: .max) + 1
+
+    /// The percentiles the tool reports, with their keys: p50, p90, p99, p99.9 and p99.99.
+    public static let reportedPercentiles: [(key: String, percent: Double)] = [
+        ("p50", 50), ("p90", 90), ("p99", 99), ("p99.9", 99.9), ("p99.99", 99.99),
+    ]
+
+    /// An empty histogram; with `linearBound`, it also keeps that many 1 µs linear buckets.
+    public init(linearBound: Int? = nil) {
+        linear = linearBound.map(LinearBuckets.init(bound:))
+    }
 
     /// The arithmetic mean (0 when empty).
     public var mean: Double { count == 0 ? 0 : Double(sum) / Double(count) }
@@ -26,15 +42,29 @@ public struct LatencyHistogram: Hashable, Sendable {
         let index = Self.bucket(of: value)
         if index >= counts.count { counts.append(contentsOf: repeatElement(0, count: index + 1 - counts.count)) }
         counts[index] += 1
+        linear?.record(value, sample: count)
         min = count == 0 ? value : Swift.min(min, value)
         max = Swift.max(max, value)
         count += 1
         sum &+= value
     }
 
-    /// Adds `other`'s values (a histogram per thread or per VCPU, merged for the total).
+    /// Adds `other`'s values (a histogram per thread or per VCPU, merged for the total). Linear
+    /// buckets of the same bound merge; an empty histogram takes `other`'s; otherwise the result
+    /// keeps linear buckets only if both had them (they must count every value).
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
+        switch (linear, other.linear) {
+        case (var mine?, let theirs?) where mine.bound == theirs.bound:
+            mine.merge(theirs)
+            linear = mine
+        case (nil, let theirs?) where count == 0:
+            linear = theirs
+        case (nil, nil):
+            break
+        default:
+            linear = nil
+        }
         if other.counts.count > counts.count {
             counts.append(contentsOf: repeatElement(0, count: other.counts.count - counts.count))
         }
@@ -45,14 +75,15 @@ public struct LatencyHistogram: Hashable, Sendable {
         sum &+= other.sum
     }
 
-    /// The value at `percent` (0...100): the middle of the bucket holding it, kept within
-    /// [min, max], so p0 is the exact minimum and p100 the exact maximum. 0 when empty.
+    /// The value at `percent` (0...100, to four decimals): the middle of the bucket holding the
+    /// value of that rank, kept within [min, max], so p0 is the exact minimum and p100 the exact
+    /// maximum. 0 when empty. Its relative error is at most 1/64: a bucket is at most 1/32 of its
+    /// values wide, and its middle is within half of that of any of them.
     public func percentile(_ percent: Double) -> UInt64 {
         guard count > 0 else { return 0 }
         if percent <= 0 { return min }
         if percent >= 100 { return max }
-        // The rank of the value wanted, 1-based: the smallest rank r with r/count ≥ percent/100.
-        let rank = Swift.max(1, UInt64((percent / 100 * Double(count)).rounded(.up)))
+        let rank = Self.rank(of: percent, count: count)
         var seen: UInt64 = 0
         for (index, n) in counts.enumerated() where n > 0 {
             seen += n
@@ -63,6 +94,17 @@ public struct LatencyHistogram: Hashable, Sendable {
             }
         }
         return max
+    }
+
+    /// The rank (1-based) of the value at `percent` among `count` values: the smallest r with
+    /// r/count ≥ percent/100. The percent is taken in millionths of the whole (four decimals) and
+    /// the rank computed in integers, so p99.9 of 1000 values is rank 999, not 1000 as
+    /// `ceil(0.999 * 1000)` gives in floating point.
+    static func rank(of percent: Double, count: UInt64) -> UInt64 {
+        let millionths = UInt64((percent * 10_000).rounded())
+        let product = count.multipliedFullWidth(by: millionths)
+        let (quotient, remainder) = UInt64(1_000_000).dividingFullWidth(product)
+        return Swift.max(1, Swift.min(count, quotient + (remainder > 0 ? 1 : 0)))
     }
 
     /// The bucket of `value`.

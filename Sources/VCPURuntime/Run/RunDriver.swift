@@ -183,7 +183,7 @@ extension RunPlan {
             result.drivers.add(figures.drivers)
             result.blackoutNanoseconds += figures.blackoutNanoseconds
             result.blackouts += figures.blackouts
-            result.schedulingLatency.merge(figures.schedulingLatency)
+            result.latency.merge(figures.latency)
         }
         for final in finals.values {
             for (intid, n) in final.guest.interruptsTaken { result.guestInterrupts[intid, default: 0] += UInt64(n) }

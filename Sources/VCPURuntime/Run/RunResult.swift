@@ -43,8 +43,8 @@ public struct RunResult: Sendable {
     /// its driver cleared it, summed over the VCPUs, and how many such stops.
     public var blackoutNanoseconds: UInt64 = 0
     public var blackouts: UInt64 = 0
-    /// Scheduling latency: a VCPU becoming runnable → it is in the guest.
-    public var schedulingLatency = LatencyHistogram()
+    /// Latencies by kind, merged over the VCPUs (``LatencyKind``).
+    public var latency = LatencyFigures()
     /// Moves the migrator asked for, and moves the scheduler's balancing made.
     public var migrations: UInt64 = 0
     public var balancingMoves: UInt64 = 0
@@ -63,6 +63,12 @@ public struct RunResult: Sendable {
 
     /// Whether no rule broke.
     public var isClean: Bool { violations.isEmpty && runtimeViolations.isEmpty }
+
+    /// Scheduling latency: a VCPU becoming runnable → it is in the guest (the `runqueue` kind).
+    public var schedulingLatency: LatencyHistogram {
+        get { latency.histogram(.runqueue) }
+        set { latency.setHistogram(newValue, for: .runqueue) }
+    }
 }
 
 /// The host's perf sessions' figures.
@@ -123,8 +129,8 @@ public struct VCPUFigures: Sendable {
     public var moves: UInt64 = 0
     /// Platform time spent in the guest.
     public var runtime: UInt64 = 0
-    /// Runnable → in guest.
-    public var schedulingLatency = LatencyHistogram()
+    /// Latencies by kind (``LatencyKind``).
+    public var latency = LatencyFigures()
     /// Profiling blackout: time its buffer stood stopped (in-memory `PMBSR_EL1.S` set) until its
     /// driver cleared it, and how many stops.
     public var blackoutNanoseconds: UInt64 = 0
@@ -135,6 +141,9 @@ public struct VCPUFigures: Sendable {
 
     /// When it last became runnable, until it enters the guest.
     var runnableSince: UInt64?
+    /// The latencies under way (``LatencyKind``): when it blocked in WFI, when its SPE unit raised
+    /// a management event, and whether its driver has seen it.
+    var pending = PendingLatencies()
     /// When its buffer stopped, until its driver clears `S`.
     var blackoutSince: UInt64?
 
@@ -142,17 +151,21 @@ public struct VCPUFigures: Sendable {
         self.id = id
         self.workload = workload
     }
+
+    /// Runnable → in guest (the `runqueue` kind).
+    public var schedulingLatency: LatencyHistogram { latency.histogram(.runqueue) }
 }
 
 extension VCPUFigures {
     /// The VCPU entered the guest at `time`: its first entry since it became runnable ends a
-    /// scheduling-latency sample.
+    /// scheduling-latency sample (and the other latencies that end at an entry).
     mutating func entered(at time: UInt64) {
         entries += 1
         if let since = runnableSince {
-            schedulingLatency.record(time - since)
+            latency.record(.runqueue, time - since, endingAt: time)
             runnableSince = nil
         }
+        latenciesEnded(atEntry: time)
     }
 
     /// Its in-memory `PMBSR_EL1.S` after an exit: a stop starts a blackout, a clear ends it.

@@ -59,7 +59,10 @@ extension VCPU {
         var forced = true
         let anywhere = Array(0..<world.cpus.count)
         let allowed = world.checker.mutation == .spuIgnored ? anywhere : spuCPUs ?? anywhere
-        world.vgic.setWakeCallback { [platform = world.platform] _ in platform.wake(waiter) }
+        world.vgic.setWakeCallback { [platform = world.platform, control = world.control] _ in
+            control.noteWake(at: platform.now())
+            platform.wake(waiter)
+        }
         while life != .stopped {
             life = await withTaskExecutorPreference(world.platform.taskExecutor(cpu: cpu)) {
                 switch life {
@@ -155,6 +158,7 @@ extension VCPU {
     ) async -> Lifecycle {
         while !world.schedule.run.hasEnded {
             guard case .blocked = (try? world.vgic.blockInWFI()) ?? .interruptPending else { break }
+            figures.blocked(at: world.platform.now())
             let deadline = guest.timerLineHigh ? nil : guest.timerDeadline
             _ = await world.platform.wait(waiter, until: deadline)
             guest.syncTimer(now: world.platform.now(), vgic: world.vgic, mutation: world.checker.mutation)

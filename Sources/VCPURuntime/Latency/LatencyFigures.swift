@@ -1,0 +1,106 @@
+/// One latency kind's samples: their histogram, the last value (cyclictest's `Act`) and the
+/// platform time at which the largest one ended (`perf sched latency`'s "max delay at").
+public struct LatencySeries: Hashable, Sendable {
+    public private(set) var histogram: LatencyHistogram
+    /// The value recorded last (after a merge: the last of the series merged in, if it had any).
+    public private(set) var last: UInt64 = 0
+    /// When the largest value ended, in platform time (0 when empty); it started ``maxStart``.
+    public private(set) var maxEnd: UInt64 = 0
+
+    /// An empty series; with `linearBound`, its histogram keeps cyclictest's 1 µs buckets.
+    public init(linearBound: Int? = nil) {
+        histogram = LatencyHistogram(linearBound: linearBound)
+    }
+
+    /// When the largest value started, in platform time.
+    public var maxStart: UInt64 { maxEnd &- histogram.max }
+
+    /// Records `value`, a latency that ended at platform time `end`.
+    public mutating func record(_ value: UInt64, endingAt end: UInt64) {
+        if histogram.count == 0 || value > histogram.max { maxEnd = end }
+        histogram.record(value)
+        last = value
+    }
+
+    /// Adds `other`'s samples.
+    public mutating func merge(_ other: LatencySeries) {
+        guard other.histogram.count > 0 else { return }
+        if histogram.count == 0 || other.histogram.max > histogram.max { maxEnd = other.maxEnd }
+        histogram.merge(other.histogram)
+        last = other.last
+    }
+
+    /// Replaces the histogram (a report built by hand); the last value and the maximum's time
+    /// follow it as well as they can.
+    mutating func replaceHistogram(_ replacement: LatencyHistogram) {
+        histogram = replacement
+        last = replacement.max
+        maxEnd = replacement.max
+    }
+}
+
+/// Which latencies keep cyclictest's 1 µs linear buckets, and how many (`spe-vm latency
+/// --histogram US`). Only these kinds pay for them: a bucket is 8 bytes per VCPU.
+public struct LinearBucketRequest: Hashable, Sendable {
+    /// Buckets of 1 µs (1 ... ``LinearBuckets/maximumBound``).
+    public var bound: Int
+    public var kinds: [LatencyKind]
+
+    public init(bound: Int, kinds: [LatencyKind] = [.timer]) {
+        self.bound = bound
+        self.kinds = kinds
+    }
+}
+
+/// A VCPU's or a run's latencies by kind. A kind's series exists once it has a sample, so only the
+/// kinds a run records take memory; everything is listed in ``LatencyKind`` order, never in
+/// hashing order.
+public struct LatencyFigures: Hashable, Sendable {
+    private var series: [LatencyKind: LatencySeries] = [:]
+    /// The kinds that keep cyclictest's linear buckets, if any.
+    public let linearBuckets: LinearBucketRequest?
+
+    public init(linearBuckets: LinearBucketRequest? = nil) {
+        self.linearBuckets = linearBuckets
+    }
+
+    /// The kinds with samples, in report order.
+    public var kinds: [LatencyKind] { series.keys.sorted() }
+
+    /// The series of `kind` (nil: no sample).
+    public subscript(kind: LatencyKind) -> LatencySeries? { series[kind] }
+
+    /// The histogram of `kind` (empty when it has no sample).
+    public func histogram(_ kind: LatencyKind) -> LatencyHistogram {
+        series[kind]?.histogram ?? LatencyHistogram()
+    }
+
+    /// Records a latency of `kind` that ended at platform time `end`.
+    public mutating func record(_ kind: LatencyKind, _ value: UInt64, endingAt end: UInt64) {
+        if series[kind] == nil { series[kind] = newSeries(kind) }
+        series[kind]!.record(value, endingAt: end)
+    }
+
+    /// Adds `other`'s samples, kind by kind (a VCPU's into the run's).
+    public mutating func merge(_ other: LatencyFigures) {
+        for kind in other.kinds {
+            guard let theirs = other.series[kind] else { continue }
+            if series[kind] == nil { series[kind] = newSeries(kind) }
+            series[kind]!.merge(theirs)
+        }
+    }
+
+    /// Sets `kind`'s histogram (a report built by hand); an empty one removes the kind.
+    mutating func setHistogram(_ histogram: LatencyHistogram, for kind: LatencyKind) {
+        guard histogram.count > 0 else {
+            series[kind] = nil
+            return
+        }
+        if series[kind] == nil { series[kind] = newSeries(kind) }
+        series[kind]!.replaceHistogram(histogram)
+    }
+
+    private func newSeries(_ kind: LatencyKind) -> LatencySeries {
+        LatencySeries(linearBound: linearBuckets.flatMap { $0.kinds.contains(kind) ? $0.bound : nil })
+    }
+}

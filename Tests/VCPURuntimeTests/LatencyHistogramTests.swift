@@ -1,0 +1,199 @@
+import Testing
+
+import SPEDevice
+@testable import VCPURuntime
+
+/// The latency histogram: exact count, min, max and sum; percentiles within 1/64 of the value of
+/// their rank; merging equal to recording everything in one; bounded memory; cyclictest's linear
+/// buckets when asked for.
+@Suite struct LatencyHistogramTests {
+    /// The value of rank `rank` (1-based) in `sorted`.
+    static func exact(_ sorted: [UInt64], percent: Double) -> UInt64 {
+        sorted[Int(LatencyHistogram.rank(of: percent, count: UInt64(sorted.count))) - 1]
+    }
+
+    static func histogram(_ values: [UInt64], linearBound: Int? = nil) -> LatencyHistogram {
+        var histogram = LatencyHistogram(linearBound: linearBound)
+        for value in values { histogram.record(value) }
+        return histogram
+    }
+
+    /// Seeded values spread over nine decades (1 ns to 1 s), log-uniformly.
+    static func spread(_ count: Int, seed: UInt64) -> [UInt64] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            let exponent = random.next() % 30
+            return (UInt64(1) << exponent) + random.next() % (UInt64(1) << exponent)
+        }
+    }
+
+    @Test func anEmptyHistogramIsZeroAndAllocatesNothing() {
+        let empty = LatencyHistogram()
+        #expect(empty.count == 0 && empty.min == 0 && empty.max == 0 && empty.mean == 0)
+        #expect(empty.percentile(99) == 0)
+        #expect(empty.buckets.isEmpty)
+        #expect(empty.linear == nil)
+    }
+
+    @Test func countMinMaxSumAndMeanAreExact() {
+        let values = Self.spread(10_000, seed: 3)
+        let histogram = Self.histogram(values)
+        #expect(histogram.count == 10_000)
+        #expect(histogram.min == values.min())
+        #expect(histogram.max == values.max())
+        #expect(histogram.sum == values.reduce(0, +))
+        #expect(histogram.mean == Double(values.reduce(0, +)) / 10_000)
+        #expect(histogram.percentile(0) == values.min())
+        #expect(histogram.percentile(100) == values.max())
+    }
+
+    /// Every percentile, of values over nine decades, is within 1/64 of the exact value of its
+    /// rank (the bucket's middle is within half a bucket, and a bucket is at most 1/32 of its values).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func percentilesAreWithinTheRelativeErrorBound(seed: UInt64) {
+        let values = Self.spread(20_000, seed: seed)
+        let sorted = values.sorted()
+        let histogram = Self.histogram(values)
+        var worst = 0.0
+        for percent in stride(from: 0.5, through: 99.99, by: 0.37) + [50, 90, 99, 99.9, 99.99] {
+            let exact = Self.exact(sorted, percent: percent)
+            let estimate = histogram.percentile(percent)
+            let error = abs(Double(estimate) - Double(exact)) / Double(exact)
+            worst = max(worst, error)
+            #expect(error <= 1.0 / 64, "p\(percent): \(estimate) for \(exact)")
+        }
+        #expect(worst > 0, "the values should not all fall in exact buckets")
+    }
+
+    /// Values below 32 ns have a bucket each: their percentiles are exact.
+    @Test func smallValuesAreExact() {
+        let values = (0..<1_000).map { UInt64($0 % 32) }
+        let sorted = values.sorted()
+        let histogram = Self.histogram(values)
+        for (_, percent) in LatencyHistogram.reportedPercentiles {
+            #expect(histogram.percentile(percent) == Self.exact(sorted, percent: percent))
+        }
+    }
+
+    /// Percentiles of known distributions: 1 ... 1000 µs uniformly, each once: p50 is 500 µs, p90
+    /// 900 µs, p99 990 µs, p99.9 999 µs (rank 999, not 1000), p99.99 1000 µs, each within 1/64.
+    @Test func percentilesOfAUniformDistribution() {
+        let histogram = Self.histogram((1...1_000).map { UInt64($0) * 1_000 })
+        let expected: [(Double, UInt64)] = [(50, 500_000), (90, 900_000), (99, 990_000), (99.9, 999_000), (99.99, 1_000_000)]
+        for (percent, value) in expected {
+            let estimate = histogram.percentile(percent)
+            #expect(abs(Double(estimate) - Double(value)) <= Double(value) / 64, "p\(percent): \(estimate)")
+        }
+        #expect(LatencyHistogram.rank(of: 99.9, count: 1_000) == 999)
+        #expect(LatencyHistogram.rank(of: 99.99, count: 1_000) == 1_000)
+        #expect(LatencyHistogram.rank(of: 50, count: 1) == 1)
+        #expect(LatencyHistogram.rank(of: 0.0001, count: 10) == 1)
+    }
+
+    /// A bimodal distribution: 99 % at 1 µs, 1 % at 1 ms. p99 is still 1 µs, p99.9 is 1 ms.
+    @Test func percentilesOfATail() {
+        let values = Array(repeating: UInt64(1_000), count: 9_900) + Array(repeating: 1_000_000, count: 100)
+        let histogram = Self.histogram(values)
+        #expect(histogram.percentile(50) == 1_000)
+        #expect(histogram.percentile(99) == 1_000)
+        #expect(histogram.percentile(99.9) == 1_000_000)
+        #expect(histogram.percentile(99.99) == 1_000_000)
+    }
+
+    /// Merging per-thread histograms gives the histogram of all the values, whatever the split.
+    @Test(arguments: [1, 2, 7, 64])
+    func mergingEqualsRecordingEverything(parts: Int) {
+        let values = Self.spread(5_000, seed: 11)
+        var merged = LatencyHistogram()
+        for part in 0..<parts {
+            merged.merge(Self.histogram(values.enumerated().filter { $0.offset % parts == part }.map(\.element)))
+        }
+        #expect(merged == Self.histogram(values))
+        var empty = LatencyHistogram()
+        empty.merge(LatencyHistogram())
+        #expect(empty == LatencyHistogram())
+    }
+
+    /// Memory is bounded whatever is recorded: at most one bucket per 32nd of a power of two.
+    @Test func memoryIsBounded() {
+        #expect(LatencyHistogram.maximumBuckets == 1_920)
+        var histogram = LatencyHistogram()
+        histogram.record(.max)
+        histogram.record(0)
+        #expect(histogram.buckets.count == 2)
+        #expect(histogram.buckets.last?.range.upperBound == .max)
+        #expect(histogram.percentile(100) == .max)
+        #expect(LatencyHistogram.bucket(of: .max) == LatencyHistogram.maximumBuckets - 1)
+    }
+
+    /// Every value falls in its own bucket's range, and bucket ranges tile the numbers.
+    @Test func bucketsTileTheValues() {
+        var previous: UInt64?
+        for index in 0..<LatencyHistogram.maximumBuckets {
+            let range = LatencyHistogram.range(ofBucket: index)
+            if let previous { #expect(range.lowerBound == previous + 1) }
+            #expect(LatencyHistogram.bucket(of: range.lowerBound) == index)
+            #expect(LatencyHistogram.bucket(of: range.upperBound) == index)
+            // A bucket is at most 1/32 of its values wide.
+            #expect((range.upperBound - range.lowerBound) <= range.lowerBound / 32)
+            previous = range.upperBound
+        }
+        #expect(previous == .max)
+    }
+
+    /// cyclictest's `-h`: bucket i counts [i, i + 1) µs; values at or past the bound overflow, the
+    /// first sample numbers of overflows kept.
+    @Test func linearBucketsAreCyclictests() throws {
+        let histogram = Self.histogram([0, 999, 1_000, 1_999, 2_500, 9_999, 10_000, 50_000], linearBound: 10)
+        let linear = try #require(histogram.linear)
+        #expect(linear.bound == 10)
+        #expect(linear.counts == [2, 2, 1, 0, 0, 0, 0, 0, 0, 1])
+        #expect(linear.overflows == 2)
+        #expect(linear.outliers == [6, 7])
+        #expect(histogram.count == 8)
+    }
+
+    @Test func linearBucketsKeepABoundedListOfOverflows() throws {
+        let histogram = Self.histogram(Array(repeating: 5_000, count: 40), linearBound: 1)
+        let linear = try #require(histogram.linear)
+        #expect(linear.overflows == 40)
+        #expect(linear.outliers == (0..<UInt64(LinearBuckets.outlierLimit)).map { $0 })
+    }
+
+    @Test func linearBucketsMerge() throws {
+        var a = Self.histogram([100, 1_500, 30_000], linearBound: 20)
+        a.merge(Self.histogram([1_200, 25_000], linearBound: 20))
+        let linear = try #require(a.linear)
+        #expect(linear.counts[0] == 1 && linear.counts[1] == 2)
+        #expect(linear.overflows == 2)
+        #expect(linear.counts.reduce(0, +) + linear.overflows == a.count)
+        // An empty histogram takes the other's buckets; a histogram without them drops them.
+        var empty = LatencyHistogram()
+        empty.merge(a)
+        #expect(empty.linear == a.linear)
+        var plain = Self.histogram([1])
+        plain.merge(a)
+        #expect(plain.linear == nil)
+    }
+
+    /// A series keeps the last value and when its largest ended; merging keeps the largest's time.
+    @Test func seriesKeepTheLastValueAndTheMaximumsTime() throws {
+        var series = LatencySeries()
+        series.record(5, endingAt: 100)
+        series.record(9, endingAt: 200)
+        series.record(3, endingAt: 300)
+        #expect(series.last == 3)
+        #expect(series.maxEnd == 200 && series.maxStart == 191)
+        var other = LatencySeries()
+        other.record(20, endingAt: 1_000)
+        series.merge(other)
+        #expect(series.maxEnd == 1_000 && series.histogram.max == 20 && series.histogram.count == 4)
+        var figures = LatencyFigures(linearBuckets: LinearBucketRequest(bound: 100))
+        figures.record(.timer, 1_500, endingAt: 10)
+        figures.record(.exit, 500, endingAt: 10)
+        #expect(figures.kinds == [.timer, .exit])
+        #expect(figures[.timer]?.histogram.linear?.counts[1] == 1)
+        #expect(figures[.exit]?.histogram.linear == nil)
+        #expect(figures[.kick] == nil)
+    }
+}
