@@ -54,7 +54,7 @@ import Testing
         r.eventsChecked = 123_456
         r.blackoutNanoseconds = 2_500_000
         r.blackouts = 12
-        // The histogram gives a percentile as the middle of its bucket: p50 of these is 999.
+        // The histogram gives a percentile as the top of its bucket (within max): p50 of these is 1007.
         for value: UInt64 in [500, 1_000, 2_000, 40_000] { r.schedulingLatency.record(value) }
         r.migrations = 11
         r.balancingMoves = 2
@@ -111,7 +111,7 @@ import Testing
             "scheduling     11 migrations by the migrator, 2 balancing moves",
             "invariants     123456 events checked, 0 violations",
             "blackout       2.500 ms over 12 stops (a guest's buffer stopped, waiting for its driver)",
-            "latency        runnable → in guest: min 500 ns, p50 999 ns, p99 40.000 µs, max 40.000 µs (4 samples)",
+            "latency        runnable → in guest: min 500 ns, p50 1.007 µs, p99 40.000 µs, max 40.000 µs (4 samples)",
             "timing         0.500 s of wall time, 56 exits/s (wall clock: varies run to run)",
         ]
         #expect(lines.filter { !$0.isEmpty } == expected)
@@ -192,7 +192,7 @@ import Testing
         let invariants = try #require(json["invariants"] as? [String: Any])
         #expect(invariants["checked"] as? Int == 123_456)
         #expect((invariants["violations"] as? [Any])?.count == 0)
-        #expect(json["latency_ns"] as? [String: Int] == ["count": 4, "min": 500, "p50": 999, "p99": 40_000, "max": 40_000])
+        #expect(json["latency_ns"] as? [String: Int] == ["count": 4, "min": 500, "p50": 1_007, "p99": 40_000, "max": 40_000])
         #expect(json["blackout"] as? [String: Int] == ["ns": 2_500_000, "stops": 12])
         let timing = try #require(json["timing"] as? [String: Double])
         #expect(Set(timing.keys) == ["wall_seconds", "exits_per_second"])

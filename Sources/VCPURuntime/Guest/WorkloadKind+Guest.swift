@@ -11,7 +11,9 @@ public struct GuestSetup: Hashable, Sendable {
     /// The SPE PPI the VMM gave the VM.
     public var speINTID: UInt32 = 21
     /// Nanoseconds between the ticks of its virtual timer (`idle`, and `mixed`'s idle).
-    public var timerPeriod: UInt64 = 100_000
+    public var timerPeriod: UInt64 = Self.defaultTimerPeriod
+    /// The timer period a guest gets unless told otherwise: 100 µs.
+    public static let defaultTimerPeriod: UInt64 = 100_000
     /// The guest's own seed (`mixed`'s choices); the run gives each VCPU its own.
     public var seed: UInt64
     /// A bound for tests (nil, the default: the guest runs until the run stops its VCPU). `profile`:

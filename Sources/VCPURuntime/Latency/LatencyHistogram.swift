@@ -6,7 +6,7 @@
 /// empty histogram allocates nothing. On request it also keeps cyclictest's 1 µs
 /// ``LinearBuckets`` (`-h`), whose memory is fixed by their bound.
 public struct LatencyHistogram: Hashable, Sendable {
-    /// Buckets per power of two: a percentile is within 1/32 (3.2 %) of a recorded value.
+    /// Buckets per power of two: a percentile is within 1/32 (3.2 %) above the value of its rank.
     public static let subBuckets: UInt64 = 32
     private static let subBits = 5
 
@@ -75,10 +75,11 @@ public struct LatencyHistogram: Hashable, Sendable {
         sum &+= other.sum
     }
 
-    /// The value at `percent` (0...100, to four decimals): the middle of the bucket holding the
-    /// value of that rank, kept within [min, max], so p0 is the exact minimum and p100 the exact
-    /// maximum. 0 when empty. Its relative error is at most 1/64: a bucket is at most 1/32 of its
-    /// values wide, and its middle is within half of that of any of them.
+    /// The value at `percent` (0...100, to four decimals): the highest value of the bucket holding
+    /// the value of that rank, kept within [min, max] (HdrHistogram's convention: a percentile never
+    /// understates a latency), so p0 is the exact minimum, p100 the exact maximum, and a bucket that
+    /// holds the maximum answers the maximum. 0 when empty. It is at least the value of that rank
+    /// and at most 1/32 above it: a bucket is at most 1/32 of its values wide.
     public func percentile(_ percent: Double) -> UInt64 {
         guard count > 0 else { return 0 }
         if percent <= 0 { return min }
@@ -88,9 +89,7 @@ public struct LatencyHistogram: Hashable, Sendable {
         for (index, n) in counts.enumerated() where n > 0 {
             seen += n
             if seen >= rank {
-                let range = Self.range(ofBucket: index)
-                let middle = range.lowerBound + (range.upperBound - range.lowerBound) / 2
-                return Swift.min(Swift.max(middle, min), max)
+                return Swift.min(Self.range(ofBucket: index).upperBound, max)
             }
         }
         return max

@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import HostIRQ
 import Synchronization
 
 /// The live platform: one dedicated thread per physical CPU, the real monotonic clock, real races.
@@ -45,15 +46,20 @@ public final class LivePlatform: Platform {
     private let control: ConditionLock<LiveRunState>
     private let liveTasks = Atomic<Int>(0)
     private let started = Atomic<Bool>(false)
+    /// cyclictest's measures for the run, and what became of them.
+    public let measures: LiveMeasures
+    private let outcomes = PThreadMutex(MeasureOutcomes())
 
     /// How a run ends (shared with the simulated platform).
     public typealias Outcome = PlatformOutcome
 
     /// A platform of `cpus` CPUs. `idle` says what a CPU with nothing to run does; `busyGuest` makes
     /// guest time a spin instead of a sleep. Both spin only when asked: on a machine with few cores
-    /// spinning CPUs starve every other thread.
-    public init(cpus: Int, idle: IdlePolicy = .park, busyGuest: Bool = false) {
+    /// spinning CPUs starve every other thread (and a real-time priority makes that worse).
+    /// `measures` are taken for the run where the process may (``measureOutcomes``).
+    public init(cpus: Int, idle: IdlePolicy = .park, busyGuest: Bool = false, measures: LiveMeasures = LiveMeasures()) {
         precondition(cpus > 0, "a platform needs a CPU")
+        self.measures = measures
         cpuCount = cpus
         self.idle = idle
         self.busyGuest = busyGuest
@@ -65,6 +71,9 @@ public final class LivePlatform: Platform {
         let yields = cpus > Self.onlineCores
         self.cpus = (0..<cpus).map { LiveCPU(index: $0, clock: clock, waits: waits, idle: idle, yieldsWhileSpinning: yields) }
     }
+
+    /// What became of ``measures``: known once ``run()`` has started its threads.
+    public var measureOutcomes: MeasureOutcomes { outcomes.withLock { $0 } }
 
     /// Whether the platform has more CPUs than the machine has online cores
     /// (`sysconf(_SC_NPROCESSORS_ONLN)`): its CPU threads then share cores, and a spinning one
@@ -202,7 +211,11 @@ public final class LivePlatform: Platform {
     public func run() -> Outcome {
         precondition(!started.exchange(true, ordering: .sequentiallyConsistent), "a live platform runs once")
         precondition(currentCPU() == nil, "run() blocks its thread: call it from outside the platform")
+        var session = MeasureSession(measures)
+        session.begin()
         let threads = cpus.map { cpu in startThread { cpu.runLoop() } }
+        session.prioritize(threads)
+        outcomes.withLock { [taken = session.outcomes] in $0 = taken }
         let outcome: Outcome
         while true {
             let step = control.waitUntil { state -> Gate<LiveRunState.Step> in
@@ -231,6 +244,7 @@ public final class LivePlatform: Platform {
         }
         for cpu in cpus { cpu.shutDown() }
         for thread in threads { joinThread(thread) }
+        session.end()
         return outcome
     }
 

@@ -29,6 +29,8 @@ struct RunPlan: Sendable {
     /// Platform time at which the run is cut off if it has not ended (a broken model may leave a
     /// VCPU blocked or storming for ever).
     var timeLimit: UInt64
+    /// The latencies that keep cyclictest's 1 µs buckets as well.
+    var linearBuckets: LinearBucketRequest? = nil
 }
 
 /// What a driven run leaves: its figures and each VCPU's final guest (nil for a VCPU that never
@@ -107,7 +109,7 @@ extension RunPlan {
                     world: VCPUWorld(platform: platform, cpus: physicalCPUs, vgic: vgic, control: VCPUControl(),
                         schedule: schedule, checker: checker),
                     guest: GuestState(workload: vm.workload(id), program: SyntheticProgram(seed: random.next())),
-                    figures: VCPUFigures(id: id, workload: vm.kind),
+                    figures: VCPUFigures(id: id, workload: vm.kind, linearBuckets: linearBuckets),
                     start: vm.hasSPE ? spu[members.count % spu.count] : members.count % cpus,
                     allowed: vm.hasSPE && runtimeMutation != .spuIgnored ? spu : Array(0..<cpus)))
             }

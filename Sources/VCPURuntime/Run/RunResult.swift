@@ -10,6 +10,8 @@ public struct RunResult: Sendable {
     public var outcome: PlatformOutcome
     /// Live platform: more CPUs than the machine's online cores.
     public var oversubscribed = false
+    /// Live platform: which of cyclictest's measures were in effect (``LiveMeasures``).
+    public var measures = MeasureOutcomes()
     /// Platform time at the end, in nanoseconds.
     public var endTime: UInt64 = 0
     /// Wall-clock seconds the run took (the only figure not from the platform's clock).
@@ -147,9 +149,11 @@ public struct VCPUFigures: Sendable {
     /// When its buffer stopped, until its driver clears `S`.
     var blackoutSince: UInt64?
 
-    public init(id: VCPUID, workload: WorkloadKind) {
+    /// A VCPU's figures before it runs; `linearBuckets` says which latencies keep cyclictest's buckets.
+    public init(id: VCPUID, workload: WorkloadKind, linearBuckets: LinearBucketRequest? = nil) {
         self.id = id
         self.workload = workload
+        latency = LatencyFigures(linearBuckets: linearBuckets)
     }
 
     /// Runnable → in guest (the `runqueue` kind).

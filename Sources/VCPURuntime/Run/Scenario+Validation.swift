@@ -9,8 +9,8 @@ extension Scenario {
     /// Checks that the scenario is a run that can be made, before anything is built: at least one
     /// physical CPU and one VM, every VM with a VCPU, SPE attributes only on VMs with SPE, every
     /// SPU naming existing CPUs once, a maximum buffer size `PMBIDR_EL1.MaxBuffSize` can show, and
-    /// non-zero budget, time slice, migration period and polling window. Every front end (flags,
-    /// scenario files, tests) shares these checks.
+    /// non-zero budget, time slice, migration period, timer period, guest bound and polling
+    /// window. Every front end (flags, scenario files, tests) shares these checks.
     ///
     /// A message starts with the setting at fault, named by its scenario-file key (the flag's name
     /// with `_` for `-`, and `vms[i]` for the i-th VM), then says what is wrong and what is allowed:
@@ -35,6 +35,10 @@ extension Scenario {
         guard timeSlice > 0 else { throw .scenario("time_slice: a time slice must be longer than 0") }
         if migrateEvery == 0 {
             throw .scenario("migrate_every: the migration period must be longer than 0 (leave it out for no migrator)")
+        }
+        guard timerPeriod > 0 else { throw .scenario("timer_period: a guest's timer period must be longer than 0") }
+        if let iterations = guestIterations, iterations < 1 {
+            throw .scenario("guest_iterations: a bound on the guests must be at least 1, got \(iterations) (leave it out for none)")
         }
         if case .poll(window: 0) = idle {
             throw .scenario("idle: a polling window must be longer than 0 (use park to sleep at once)")

@@ -107,6 +107,13 @@ public struct Scenario: Hashable, Sendable {
     public var runtimeMutation: RuntimeMutation?
     /// Faults injected, each with its mean interval in nanoseconds of platform time (none by default).
     public var faults: [FaultKind: UInt64] = [:]
+    /// Nanoseconds between the ticks of every guest's virtual timer (`idle`, and `mixed`'s idle).
+    public var timerPeriod: UInt64 = GuestSetup.defaultTimerPeriod
+    /// A bound on every guest (nil, the default: none, the budget ends the run): `idle` takes this
+    /// many timer interrupts, `profile` runs this many chunks, `mixed` this many rounds,
+    /// `trap-storm` this many accesses; then the guest finishes cleanly and powers off, and a run
+    /// whose guests all powered off ends.
+    public var guestIterations: Int?
 
     public init(cpus: Int, vms: [VMScenario], budget: RunBudget) {
         self.cpus = cpus

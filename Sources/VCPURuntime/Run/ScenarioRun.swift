@@ -5,6 +5,10 @@ import SPEDevice
 public struct ScenarioRun: Sendable {
     public var scenario: Scenario
     public var platform: PlatformKind
+    /// The latencies that keep cyclictest's 1 µs buckets as well (nil: none).
+    public var linearBuckets: LinearBucketRequest?
+    /// Live platform: cyclictest's measures for fair latency figures (none by default).
+    public var measures = LiveMeasures()
 
     public init(scenario: Scenario, platform: PlatformKind) {
         self.scenario = scenario
@@ -34,23 +38,30 @@ public struct ScenarioRun: Sendable {
                 RunPlan.VM(
                     hasSPE: vm.hasSPE, vcpus: vm.vcpus, kind: vm.workload,
                     workload: { id in
-                        vm.workload.makeGuest(GuestSetup(
+                        var setup = GuestSetup(
                             vcpu: id, hasSPE: vm.hasSPE, bufferBase: Self.bufferBase(vcpu: id.index),
-                            seed: scenario.seed ^ (UInt64(vmIndex) << 32 | UInt64(id.index)) &* 0x9E37_79B9_7F4A_7C15))
+                            seed: scenario.seed ^ (UInt64(vmIndex) << 32 | UInt64(id.index)) &* 0x9E37_79B9_7F4A_7C15,
+                            iterations: scenario.guestIterations)
+                        setup.timerPeriod = scenario.timerPeriod
+                        return vm.workload.makeGuest(setup)
                     },
                     maxBufferSize: vm.maxBufferSize, lockedMemoryLimit: vm.lockedMemoryLimit, spu: vm.spu)
             },
             seed: scenario.seed, migrateEvery: scenario.migrateEvery, timeSlice: scenario.timeSlice,
             hostPerf: scenario.hostPerf, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
-            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget))
+            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget), linearBuckets: linearBuckets)
         switch platform {
         case .sim:
-            return plan.drive(on: SimulatedPlatform(cpus: scenario.cpus, seed: scenario.seed), kind: .sim, scenario: scenario)
-                .result
+            var result = plan.drive(on: SimulatedPlatform(cpus: scenario.cpus, seed: scenario.seed), kind: .sim,
+                scenario: scenario).result
+            result.measures = MeasureOutcomes(notTaking: measures, because: "the simulated platform runs no real threads")
+            return result
         case .live:
-            let platform = LivePlatform(cpus: scenario.cpus, idle: scenario.idle, busyGuest: scenario.busyGuest)
+            let platform = LivePlatform(cpus: scenario.cpus, idle: scenario.idle, busyGuest: scenario.busyGuest,
+                measures: measures)
             var result = plan.drive(on: platform, kind: .live, scenario: scenario).result
             result.oversubscribed = platform.oversubscribed
+            result.measures = platform.measureOutcomes
             return result
         }
     }
