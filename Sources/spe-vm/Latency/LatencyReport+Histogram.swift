@@ -5,8 +5,8 @@ extension LatencyReport {
     /// `# Histogram`, a line per 1 µs bucket (`%06d` then each VCPU's count as `%06lu`, tab
     /// separated), `# Total:` (bucket counts, `%09llu`), `# Min Latencies:`, `# Avg Latencies:`,
     /// `# Max Latencies:`, `# Histogram Overflows:` (`%05lu`, microseconds), then the sample numbers
-    /// at which each VCPU overflowed. Bucket lines whose buckets are all empty are left out, so a
-    /// parser must not assume consecutive bucket numbers.
+    /// at which each VCPU overflowed. Every bucket has its line, empty or not, as rt-tests 2.4's
+    /// cyclictest prints them.
     var histogramLines: [String] {
         guard let bound = plan.histogram else { return [] }
         let columns = vcpuLines.map { line in
@@ -14,7 +14,7 @@ extension LatencyReport {
         }
         let histograms = vcpuLines.map(\.timer.histogram)
         var lines = ["# Histogram"]
-        for bucket in 0..<bound where columns.contains(where: { $0.counts[bucket] > 0 }) {
+        for bucket in 0..<bound {
             lines.append(Self.zeroPadded(UInt64(bucket), 6) + " "
                 + columns.map { Self.zeroPadded($0.counts[bucket], 6) }.joined(separator: "\t"))
         }
