@@ -1,6 +1,7 @@
 /// One latency kind's samples: their histogram, the last value (cyclictest's `Act`) and the
 /// platform time at which the largest one ended (`perf sched latency`'s "max delay at").
 public struct LatencySeries: Hashable, Sendable {
+    /// The values recorded.
     public private(set) var histogram: LatencyHistogram
     /// The value recorded last (after a merge: the last of the series merged in, if it had any).
     public private(set) var last: UInt64 = 0
@@ -44,8 +45,10 @@ public struct LatencySeries: Hashable, Sendable {
 public struct LinearBucketRequest: Hashable, Sendable {
     /// Buckets of 1 µs (1 ... ``LinearBuckets/maximumBound``).
     public var bound: Int
+    /// The kinds that keep them.
     public var kinds: [LatencyKind]
 
+    /// `bound` buckets of 1 µs for `kinds` (the timer latency, cyclictest's number, by default).
     public init(bound: Int, kinds: [LatencyKind] = [.timer]) {
         self.bound = bound
         self.kinds = kinds
@@ -60,6 +63,7 @@ public struct LatencyFigures: Hashable, Sendable {
     /// The kinds that keep cyclictest's linear buckets, if any.
     public let linearBuckets: LinearBucketRequest?
 
+    /// No latency yet; `linearBuckets` says which kinds will keep cyclictest's buckets.
     public init(linearBuckets: LinearBucketRequest? = nil) {
         self.linearBuckets = linearBuckets
     }

@@ -23,6 +23,7 @@ public enum LatencyKind: String, CaseIterable, Hashable, Sendable, Comparable, C
     /// `PMBSR_EL1` and sees `S`, back in the guest.
     case speIRQ = "spe-irq"
 
+    /// The kind's name in reports and JSON (`spe-irq`).
     public var description: String { rawValue }
 
     /// What the kind measures, for reports.

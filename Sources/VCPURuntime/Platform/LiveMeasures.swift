@@ -19,6 +19,7 @@ public struct LiveMeasures: Hashable, Sendable {
     /// `/dev/cpu_dma_latency` held at 0 for the run.
     public var holdLatencyQoS: Bool
 
+    /// The measures to take (none by default).
     public init(realtimePriority: Int32? = nil, lockMemory: Bool = false, holdLatencyQoS: Bool = false) {
         self.realtimePriority = realtimePriority
         self.lockMemory = lockMemory
@@ -41,6 +42,7 @@ public enum MeasureState: Hashable, Sendable, CustomStringConvertible {
     /// Asked for and not in effect: why (the call that failed and its error, or the platform).
     case notTaken(String)
 
+    /// `in effect`, `not asked`, or `not in effect: ` and why.
     public var description: String {
         switch self {
         case .notAsked: "not asked"
@@ -56,9 +58,12 @@ public struct MeasureOutcomes: Hashable, Sendable {
     public var realtimePriority: MeasureState = .notAsked
     /// The priority asked for (nil when none was).
     public var priority: Int32?
+    /// `mlockall(MCL_CURRENT | MCL_FUTURE)` for the run.
     public var lockMemory: MeasureState = .notAsked
+    /// `/dev/cpu_dma_latency` held at 0 for the run.
     public var latencyQoS: MeasureState = .notAsked
 
+    /// Nothing asked for.
     public init() {}
 
     /// Every measure asked for in `measures`, not taken for `reason` (a platform without threads).
