@@ -65,6 +65,9 @@ public struct INTID: RawRepresentable, Hashable, Comparable, Sendable, CustomStr
     public static let maintenance = INTID(unchecked: 25)
     /// PPI 10 (INTID 26), the EL2 (hypervisor) physical timer: the host's tick.
     public static let hypervisorTimer = INTID(unchecked: 26)
+    /// PPI 6 (INTID 22), the model's VMM device: a virtual PPI the VMM raises into a guest (the
+    /// source of the runtime's `kick-storm` fault). No other device of the model uses it.
+    public static let vmmDevice = INTID(unchecked: 22)
 
     /// Which range the number falls in.
     public var kind: InterruptKind {

@@ -36,6 +36,22 @@ import Testing
         #expect(space.firstFault(in: 0x1000..<0x4000) == TranslationFault(stage: .stage1, address: 0x3000))
     }
 
+    /// What the VMM takes away at stage 2 it can give back; the guest's stage 1 is left alone, and
+    /// a host space (one stage) is unchanged.
+    @Test func stage2ComesBackWithoutTouchingStage1() {
+        var space = AddressSpace(owner: .guest(Self.vcpu))
+        space.map(0x1000..<0x4000)
+        space.unmapStage1(0x3000..<0x4000)
+        space.unmapStage2(0x1000..<0x3000)
+        #expect(space.stage2.ranges == [0x3000..<0x4000])
+        space.mapStage2(0x1800..<0x2001)
+        #expect(space.stage2.ranges == [0x1000..<0x4000])
+        #expect(space.stage1.ranges == [0x1000..<0x3000])
+        var host = AddressSpace(owner: .host(cpu: 0))
+        host.mapStage2(0x1000..<0x2000)
+        #expect(host.stage2.ranges == [])
+    }
+
     @Test func writeStopsAtTheFirstStage1Fault() {
         var space = AddressSpace(owner: .guest(Self.vcpu))
         space.map(0x1000..<0x2000)

@@ -85,4 +85,15 @@ import Testing
         #expect(account.charged == 0)
         #expect(!LockedMemoryAccount().tryCharge(.max) || LockedMemoryAccount().limit == .max)
     }
+
+    /// Relaxing a limit only ever raises it: a limit the VMM raised past the relaxed value stays.
+    @Test func relaxingALimitNeverLowersIt() {
+        let account = LockedMemoryAccount(limit: 0x4000)
+        account.setLimit(0x1000)
+        account.raiseLimit(toAtLeast: 0x4000)
+        #expect(account.limit == 0x4000)
+        account.setLimit(0x8000)
+        account.raiseLimit(toAtLeast: 0x4000)
+        #expect(account.limit == 0x8000)
+    }
 }

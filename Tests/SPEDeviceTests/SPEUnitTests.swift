@@ -405,6 +405,32 @@ func expectedSamples(operations: UInt64, interval: UInt64, count initial: UInt64
         rig.expectAccounting()
     }
 
+    /// The late-event window: the drain completes a sample whose record leaves no room, so the drain
+    /// raises buffer-filled (and counts it as raised in a drain); a drain with room raises nothing.
+    @Test func aDrainThatFillsTheBufferRaisesTheEventThere() {
+        var rig = UnitRig(size: 0x1000, ptr: UnitRig.base + 0x1000 - 64)
+        rig.execute(257, .uniform(inFlight: 100))
+        #expect(rig.unit.inFlight != nil)
+        #expect(!rig.unit.pmbirq)
+        rig.drain(now: 5000)
+        #expect(rig.unit.buffer.PMBSR.rawValue == 0x20001)
+        #expect(rig.unit.pmbirq)
+        #expect(rig.unit.counters.managementEvents == 1)
+        #expect(rig.unit.counters.managementEventsInDrain == 1)
+        // A second drain has nothing in flight: nothing more is counted.
+        rig.drain(now: 6000)
+        #expect(rig.unit.counters.managementEventsInDrain == 1)
+        var roomy = UnitRig()
+        roomy.execute(257, .uniform(inFlight: 100))
+        roomy.drain(now: 5000)
+        #expect(roomy.unit.counters.written == 1)
+        #expect(roomy.unit.counters.managementEventsInDrain == 0)
+        var total = rig.unit.counters
+        total.add(rig.unit.counters)
+        #expect(total.managementEventsInDrain == 2)
+        rig.expectAccounting()
+    }
+
     @Test func drainOfAStoppedBufferDropsTheSample() {
         var rig = UnitRig()
         rig.execute(257, .uniform(inFlight: 100))

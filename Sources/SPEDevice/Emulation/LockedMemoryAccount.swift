@@ -37,4 +37,15 @@ public final class LockedMemoryAccount: Sendable {
     /// **Model decision:** what the VMM does when pinning needs more locked memory than the VM
     /// has: it raises the limit by what is missing, so `bytes` more fit, and runs the VCPU again.
     public func raiseLimit(toFit bytes: UInt64) { setLimit(charged + bytes) }
+
+    /// Raises the limit to `bytes` unless it is already at least that (the VMM relaxes a limit it
+    /// tightened); one atomic step, so a concurrent raise is never undone.
+    public func raiseLimit(toAtLeast bytes: UInt64) {
+        var current = limitBytes.load(ordering: .relaxed)
+        while current < bytes {
+            let (exchanged, original) = limitBytes.compareExchange(expected: current, desired: bytes, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
 }

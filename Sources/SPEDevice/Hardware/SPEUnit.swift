@@ -167,8 +167,14 @@ public struct SPEUnit: Sendable {
     }
 
     /// Drain (`PSB CSYNC; DSB`): the sample in flight completes now, written or dropped.
+    /// A management event the completion raises (the "late event" window of an exit) is counted in
+    /// ``SPEUnitCounters/managementEventsInDrain``.
     public mutating func drain(contextID: UInt32, now: UInt64, memory: inout AddressSpace, events: inout [SPEEvent]) {
-        if inFlight != nil { complete(contextID: contextID, now: now, memory: &memory, events: &events) }
+        if inFlight != nil {
+            let before = buffer.PMBSR.S
+            complete(contextID: contextID, now: now, memory: &memory, events: &events)
+            if !before && buffer.PMBSR.S { counters.managementEventsInDrain += 1 }
+        }
         events.append(.drained)
     }
 
@@ -348,6 +354,8 @@ public struct SPEUnitCounters: Hashable, Sendable {
     public var bytesWritten: UInt64 = 0
     /// Hardware management events (hardware `S` set).
     public var managementEvents: UInt64 = 0
+    /// Of those, raised while a drain completed the sample in flight (the late-event window).
+    public var managementEventsInDrain: UInt64 = 0
 
     /// All dropped samples.
     public var droppedTotal: UInt64 { dropped.values.reduce(0, +) }
@@ -358,6 +366,7 @@ public struct SPEUnitCounters: Hashable, Sendable {
         written += other.written
         bytesWritten += other.bytesWritten
         managementEvents += other.managementEvents
+        managementEventsInDrain += other.managementEventsInDrain
         for (reason, n) in other.dropped { dropped[reason, default: 0] += n }
     }
 }

@@ -42,6 +42,13 @@ public struct AddressSpace: Hashable, Sendable {
     /// Removes the memory behind `range` at stage 2 (what the VMM does when it takes guest memory away).
     public mutating func unmapStage2(_ range: Range<UInt64>) { stage2.remove(Self.pageAligned(range)) }
 
+    /// Puts memory back behind `range` at stage 2 (the VMM returns what it took away); stage 1 is
+    /// the guest's and stays as it is. A host space has no stage 2: nothing changes.
+    public mutating func mapStage2(_ range: Range<UInt64>) {
+        guard hasStage2 else { return }
+        stage2.insert(Self.pageAligned(range))
+    }
+
     /// The whole pages covering `range`.
     public static func pageAligned(_ range: Range<UInt64>) -> Range<UInt64> {
         let low = range.lowerBound & ~(pageSize - 1)
