@@ -40,6 +40,9 @@ public protocol GuestWorkload: Sendable {
     mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep]
     /// The guest's driver read these records from its buffer.
     mutating func consumed(_ records: [DecodedRecord])
+    /// The `guest-misprogram` fault: the guest's SPE driver enables a buffer of `kind` the next time
+    /// it enables its buffer. False, and nothing changes, for a guest whose driver does not profile.
+    mutating func misprogram(_ kind: GuestMisprogram) -> Bool
     /// What the guest's SPE driver did so far: SPE interrupts taken, records consumed and
     /// truncated, faults reported (zero for a guest without a driver).
     var driverFigures: DriverFigures { get }
@@ -48,6 +51,7 @@ public protocol GuestWorkload: Sendable {
 extension GuestWorkload {
     public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] { [] }
     public mutating func consumed(_ records: [DecodedRecord]) {}
+    public mutating func misprogram(_ kind: GuestMisprogram) -> Bool { false }
     public var driverFigures: DriverFigures { DriverFigures() }
 }
 

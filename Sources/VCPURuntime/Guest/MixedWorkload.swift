@@ -131,5 +131,8 @@ public struct MixedWorkload: GuestWorkload, Hashable {
 
     public mutating func consumed(_ records: [DecodedRecord]) { profile.consumed(records) }
 
+    /// Its driver enables a bad buffer next time (the `guest-misprogram` fault).
+    public mutating func misprogram(_ kind: GuestMisprogram) -> Bool { profile.misprogram(kind) }
+
     public var driverFigures: DriverFigures { profile.driverFigures }
 }

@@ -5,9 +5,14 @@ import SPEDevice
 /// the driver takes the virtual interrupt and services the buffer in DEN0154's order (SPE.md §5
 /// "Guest drivers"): read `PMBSR_EL1`, clear `PMBLIMITR_EL1.E`, read `PMBPTR_EL1`, consume the
 /// records, write 0 to `PMBSR_EL1`, reset `PMBPTR_EL1`, and set `E` again after a buffer-full event;
-/// after a fault it reports it and stops profiling. With a bound it disables its buffer after the
-/// last chunk and powers off; without one it runs for ever. A guest without SPE only runs its
-/// program (its SPE accesses would be UNDEFINED).
+/// after a fault it reports it and stops profiling until its next chunk, where it starts its buffer
+/// again (as `perf` restarts an event its driver stopped), so profiling goes on. With a bound it
+/// disables its buffer after the last chunk and powers off; without one it runs for ever. A guest
+/// without SPE only runs its program (its SPE accesses would be UNDEFINED).
+///
+/// The `guest-misprogram` fault (``misprogram(_:)``) makes the driver's next enable a bad buffer,
+/// which KVM's enable checks refuse: it services the management event like any other and programs
+/// its own buffer again.
 public struct ProfileWorkload: GuestWorkload, Hashable {
     public let base: UInt64
     /// The buffer size the driver asks for; it programs at most the VMM's maximum (``bufferSize``).
@@ -33,9 +38,19 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     public private(set) var truncatedRecords = 0
     /// The last `PMBSR_EL1` the driver read in its handler.
     public private(set) var lastSyndrome: UInt64 = 0
-    /// Faults the driver reported (it stops profiling after one).
+    /// Faults the driver reported (it stops profiling after one, until its next chunk).
     public private(set) var faults = 0
+    /// Bad buffers the driver enabled (the `guest-misprogram` fault), counted when the enabling write
+    /// completed, so each is one of KVM's enable refusals.
+    public private(set) var misprogrammed = 0
     private var driver = DriverState.unprobed
+    /// The VMM's maximum buffer size the driver read (0: none).
+    private var maximumSize: UInt64 = 0
+    /// A fault stopped profiling: the next chunk starts the buffer again.
+    private var stoppedByFault = false
+    /// The bad buffer the next enable programs, and where a bad enable is.
+    private var misprogramDue: GuestMisprogram?
+    private var misprogramStage = MisprogramStage.none
     private var awaitingSyndrome = false
     private var finished = false
 
@@ -49,6 +64,14 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         case profiling
         /// It does not profile: no SPE, or programming is not allowed at EL1 (`PMBIDR_EL1.P`).
         case absent
+    }
+
+    /// A bad enable under way: its steps are queued, then its `PMBPTR_EL1` write completed (the
+    /// enabling `PMBLIMITR_EL1` write comes right after it).
+    private enum MisprogramStage: Hashable, Sendable {
+        case none
+        case queued
+        case pointerWritten
     }
 
     public init(base: UInt64, size: UInt64 = 16 * 1024, interval: UInt64 = 256, chunk: UInt64 = 20_000, chunks: Int?,
@@ -77,7 +100,7 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     /// until the guest finishes or a fault stops it.
     var limitWritten: UInt64 {
         var value = limit
-        value.E = driver == .profiling && !finished && faults == 0
+        value.E = driver == .profiling && !finished && !stoppedByFault
         return value.rawValue
     }
 
@@ -100,10 +123,45 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         return [.access(.PMBIDR_EL1, write: nil)]
     }
 
-    /// One chunk of the program.
+    /// One chunk of the program, after starting the buffer again if a fault stopped it.
     mutating func chunkSteps() -> [GuestStep] {
         chunksDone += 1
-        return [.operations(chunk)]
+        guard stoppedByFault, driver == .profiling, !finished else { return [.operations(chunk)] }
+        stoppedByFault = false
+        return enableSteps() + [.operations(chunk)]
+    }
+
+    /// The driver points its buffer at its base and enables it: the enable edge KVM checks. With a
+    /// misprogramming due, the buffer it enables is the bad one instead.
+    private mutating func enableSteps() -> [GuestStep] {
+        var limitRegister = limit
+        limitRegister.E = true
+        var pointer = base
+        if let kind = misprogramDue {
+            misprogramDue = nil
+            misprogramStage = .queued
+            switch kind {
+            case .oversized where maximumSize != 0:
+                limitRegister.LIMIT = (base + maximumSize + AddressSpace.pageSize) >> 12
+            case .misaligned, .oversized:
+                // Half a record past the base: not a multiple of the 64-byte alignment.
+                pointer = base + 32
+            case .unmapped:
+                // The page after the buffer, which the driver never mapped.
+                pointer = AddressSpace.pageAligned(base..<(base + bufferSize)).upperBound
+                limitRegister.LIMIT = (pointer + AddressSpace.pageSize) >> 12
+            }
+        }
+        return [.access(.PMBPTR_EL1, write: pointer), .access(.PMBLIMITR_EL1, write: limitRegister.rawValue)]
+    }
+
+    /// The `guest-misprogram` fault: the driver's next enable (after a buffer-full event, or when it
+    /// starts again after a fault) programs a bad buffer of `kind`. Refused (false) unless the driver
+    /// profiles; a second one before the first was enabled replaces it.
+    public mutating func misprogram(_ kind: GuestMisprogram) -> Bool {
+        guard driver == .profiling, !finished else { return false }
+        misprogramDue = kind
+        return true
     }
 
     /// The driver stops profiling for good: it disables its buffer (once; nothing if it never
@@ -130,6 +188,13 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         case (.PMBSR_EL1, .read(let value)) where awaitingSyndrome:
             awaitingSyndrome = false
             return service(value)
+        case (.PMBPTR_EL1, .wrote) where misprogramStage == .queued:
+            misprogramStage = .pointerWritten
+            return []
+        case (.PMBLIMITR_EL1, .wrote) where misprogramStage == .pointerWritten:
+            misprogramStage = .none
+            misprogrammed += 1
+            return []
         default:
             return []
         }
@@ -145,6 +210,7 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         }
         let maximum = MaxBufferSize.decode(field: PMBIDR_EL1(rawValue: raw).MaxBuffSize)
         bufferSize = maximum == 0 ? size : min(size, maximum)
+        maximumSize = maximum
         driver = .profiling
         var scr = PMSCR_EL1(rawValue: 0)
         scr.E0SPE = true
@@ -153,23 +219,25 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         scr.TS = true
         return [
             .map(base..<(base + bufferSize)), .access(.PMSCR_EL1, write: scr.rawValue),
-            .access(.PMSIRR_EL1, write: max(1, interval / 256) << 8), .access(.PMBPTR_EL1, write: base),
-            .access(.PMBLIMITR_EL1, write: limitWritten),
-        ]
+            .access(.PMSIRR_EL1, write: max(1, interval / 256) << 8),
+        ] + enableSteps()
     }
 
     /// The driver has read `PMBSR_EL1`: disable, consume, clear, reset the pointer, and enable
-    /// again after a buffer-full event; after a fault, report it and stop profiling.
+    /// again after a buffer-full event; after a fault, report it and stop profiling (until the
+    /// next chunk).
     private mutating func service(_ value: UInt64) -> [GuestStep] {
         lastSyndrome = value
         let sr = PMBSR_EL1(rawValue: value)
-        var steps: [GuestStep] = [
+        let steps: [GuestStep] = [
             .access(.PMBLIMITR_EL1, write: limit.rawValue), .access(.PMBPTR_EL1, write: nil), .consumeBuffer,
-            .access(.PMBSR_EL1, write: 0), .access(.PMBPTR_EL1, write: base),
+            .access(.PMBSR_EL1, write: 0),
         ]
-        if !(sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue)) { faults += 1 }
-        if limitWritten != limit.rawValue { steps.append(.access(.PMBLIMITR_EL1, write: limitWritten)) }
-        return steps
+        if !(sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue)) {
+            faults += 1
+            stoppedByFault = true
+        }
+        return steps + (limitWritten != limit.rawValue ? enableSteps() : [.access(.PMBPTR_EL1, write: base)])
     }
 
     public mutating func consumed(_ records: [DecodedRecord]) {
@@ -183,6 +251,7 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         figures.recordsConsumed = UInt64(recordsConsumed)
         figures.truncatedRecords = UInt64(truncatedRecords)
         figures.faults = UInt64(faults)
+        figures.misprogrammed = UInt64(misprogrammed)
         return figures
     }
 }

@@ -91,6 +91,8 @@ public struct DriverFigures: Hashable, Sendable {
     public var truncatedRecords: UInt64 = 0
     /// Faults the drivers reported.
     public var faults: UInt64 = 0
+    /// Buffers the drivers enabled misprogrammed (the `guest-misprogram` fault).
+    public var misprogrammed: UInt64 = 0
     public init() {}
 
     public mutating func add(_ other: DriverFigures) {
@@ -98,6 +100,7 @@ public struct DriverFigures: Hashable, Sendable {
         recordsConsumed += other.recordsConsumed
         truncatedRecords += other.truncatedRecords
         faults += other.faults
+        misprogrammed += other.misprogrammed
     }
 }
 
