@@ -85,6 +85,7 @@ extension PhysicalCPU {
                 break
             }
             guest.syncTimer(now: platform.now(), vgic: vgic, mutation: checker.mutation)
+            applyRequests(control, &vcpu, &guest)
             let syndrome: ExitSyndrome
             let entering = platform.now()
             switch device.enter(&vcpu, env: environment) {
@@ -116,7 +117,7 @@ extension PhysicalCPU {
             exits.count(exit.reason ?? .irq)
             figures.exits.count(exit.reason ?? .irq)
             schedule?.run.countExit()
-            syncLine()
+            syncLine(afterExit: true)
             takeInterrupts()
             end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
             if case .sysreg(let encoding, read: true) = exit, encoding == SPERegisterID.PMBSR_EL1.spec.encoding,
@@ -287,6 +288,7 @@ extension PhysicalCPU {
         let savedDevice = device
         let savedContext = vcpu
         var ran = device.runGuest(planned, of: guest.program, from: guest.position, at: guest.exceptionLevel, vcpu: &vcpu, now: start)
+        let late = cutBeforeLateEvent(&ran, savedDevice: savedDevice, savedContext: savedContext, &vcpu, guest: guest, start: start)
         let natural = start + ran * nanosecondsPerOperation
         let ended = await platform.guestPeriod(on: index, until: natural)
         if ended < natural {
@@ -294,6 +296,8 @@ extension PhysicalCPU {
             vcpu = savedContext
             ran = device.runGuest((ended - start) / nanosecondsPerOperation, of: guest.program, from: guest.position,
                 at: guest.exceptionLevel, vcpu: &vcpu, now: start)
+        } else if late {
+            lateEventArrives()
         }
         guest.position &+= ran
         if ran < count { guest.queue.pushFront([.operations(count - ran)]) }

@@ -41,14 +41,19 @@ public actor PhysicalCPU {
 
     /// The run's runtime checker.
     let checker: RuntimeChecker
+    /// The faults armed on this CPU (a fault-injecting run arms them; ``CPUFaults``).
+    let faults: CPUFaults
+    /// What the host sessions stopped on this CPU had counted.
+    private var stoppedSessions = HostFigures()
     /// The virtual interface of the VCPU that ran here last.
     var lastInterface: VirtualInterruptController?
 
     public init(
         index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
-        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200
+        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200, faults: CPUFaults = CPUFaults()
     ) throws(HostIRQError) {
         self.index = index
+        self.faults = faults
         self.hostOperationsPerExit = hostOperationsPerExit
         self.checker = checker
         unownedExecutor = platform.serialExecutor(cpu: index)
@@ -151,8 +156,9 @@ public actor PhysicalCPU {
     public func setHostSession(_ on: Bool) {
         if on {
             if device.host == nil { device.startHostSession(HostPerfSession(cpu: index)) }
-        } else {
-            device.stopHostSession()
+        } else if let stopped = device.stopHostSession() {
+            stoppedSessions.recordsConsumed += stopped.recordsConsumed
+            stoppedSessions.interruptsHandled += stopped.interruptsHandled
         }
         syncLine()
         takeInterrupts()
@@ -164,10 +170,13 @@ public actor PhysicalCPU {
         return device.consumeGuestBuffer(&context!, from: start, to: end)
     }
 
-    /// The `PMBIRQ` line in HostIRQ follows the unit's line.
-    func syncLine() {
+    /// The `PMBIRQ` line in HostIRQ follows the unit's line. `afterExit`: the exit path's own
+    /// update, whose lowering an armed `spurious-irq` fault makes HostIRQ see late: the line stays
+    /// high until the host's handler, finding nothing, syncs it again.
+    func syncLine(afterExit: Bool = false) {
         let level = device.unit.pmbirq
         guard level != pmbirqLine else { return }
+        if afterExit && !level && faults.take(.spuriousIRQ) { return }
         pmbirqLine = level
         _ = try? distributor.setLevel(.spePMBIRQ, high: level, on: CPUID(index))
     }
@@ -203,8 +212,8 @@ extension PhysicalCPU {
     /// The CPU's figures so far.
     public func figures() -> CPUFigures {
         var host = HostFigures()
-        host.recordsConsumed = device.host?.recordsConsumed ?? 0
-        host.interruptsHandled = device.host?.interruptsHandled ?? 0
+        host.recordsConsumed = stoppedSessions.recordsConsumed + (device.host?.recordsConsumed ?? 0)
+        host.interruptsHandled = stoppedSessions.interruptsHandled + (device.host?.interruptsHandled ?? 0)
         host.spuriousInterrupts = device.spuriousInterrupts
         var interrupts: [UInt32: UInt64] = [:]
         for entry in interface.statistics().perINTID where entry.counts.acknowledged > 0 {

@@ -60,6 +60,8 @@ public struct GuestState: Sendable {
 /// the time of the last wake its virtual interrupt controller gave it (the start of a `wakeup`
 /// latency).
 public final class VCPUControl: Sendable {
+    /// What the fault injector asks of the VCPU (``VCPURequest``), carried out before its next entry.
+    let requests = VCPURequestQueue()
     private let target = Atomic<Int>(-1)
     private let wake = Atomic<UInt64>(.max)
 

@@ -42,7 +42,7 @@ struct DrivenRun: Sendable {
 
 extension RunPlan {
     /// Builds the run on `platform`, runs it to its end (blocking the calling thread) and gathers
-    /// its figures.
+    /// its figures. It injects `scenario`'s faults (``Scenario/faults``).
     func drive(on platform: any Platform, kind: PlatformKind, scenario: Scenario) -> DrivenRun {
         platform.setTimeLimit(timeLimit)
         (platform as? SimulatedPlatform)?.recordDecisions(true)
@@ -65,13 +65,15 @@ extension RunPlan {
         }
         let scheduler = HostScheduler(cpus: cpus)
         let schedule = SliceSchedule(timeSlice: timeSlice, scheduler: scheduler, run: control)
+        let ledger = FaultLedger()
+        let cpuFaults = (0..<cpus).map { _ in CPUFaults(ledger: ledger) }
         let distributor: Distributor
         var physical: [PhysicalCPU] = []
         do {
             distributor = try Distributor(cpuCount: cpus)
             for index in 0..<cpus {
                 physical.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor, seed: seed,
-                    mutation: mutation, checker: checker))
+                    mutation: mutation, checker: checker, faults: cpuFaults[index]))
             }
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
@@ -79,9 +81,11 @@ extension RunPlan {
         let physicalCPUs = physical
         var random = SplitMix64(seed: seed ^ 0x4D49_4752)
         var members: [Member] = []
+        var vmHandles: [VMHandle] = []
         for (vmIndex, vm) in vms.enumerated() {
             let spevm = SPEVM(index: vmIndex, configuration: SPEVMConfiguration(hasSPE: vm.hasSPE),
                 lockedMemoryLimit: vm.lockedMemoryLimit ?? .max)
+            vmHandles.append(VMHandle(spe: spevm, lockedMemoryLimit: vm.lockedMemoryLimit ?? .max, maxBufferSize: vm.maxBufferSize))
             let environment = KVMEnvironment(vm: spevm, mutation: mutation)
             let spu = vm.spu ?? Array(0..<cpus)
             for index in 0..<vm.vcpus {
@@ -99,8 +103,10 @@ extension RunPlan {
                 }
                 let vgic: VirtualInterruptController
                 do {
-                    vgic = try VirtualInterruptController(vcpu: VCPUIndex(members.count), distributor: distributor,
-                        clock: PlatformClock(platform))
+                    // Besides SPE and the timer, the VMM's device line (the kick-storm fault's source).
+                    vgic = try VirtualInterruptController(vcpu: VCPUIndex(members.count),
+                        configuration: VirtualInterruptConfiguration(additional: [.init(intid: .vmmDevice)]),
+                        distributor: distributor, clock: PlatformClock(platform))
                 } catch {
                     preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
                 }
@@ -135,25 +141,26 @@ extension RunPlan {
             for cpu in physicalCPUs { shared.gather(await cpu.figures()) }
             if shared.alive > 0 { platform.stop() }
         }
+        let handles = members.map(\.handle)
         if let every = migrateEvery, every > 0 {
             // The migrator is a housekeeping timer, like the selftests' migration thread on a CPU
             // of its own: it asks a seeded victim to move to a seeded CPU of its SPU.
-            let targets = members.map { MigrationTarget(control: $0.world.control, vgic: $0.world.vgic, allowed: $0.allowed) }
             let random = PThreadMutex(SplitMix64(seed: seed ^ 0x6D69_6772_6174_6F72))
             platform.repeatEvery(every) {
                 if control.hasEnded || shared.isStopping || shared.alive == 0 { return false }
-                let (victim, cpu) = random.withLock { random -> (MigrationTarget, Int) in
-                    let victim = targets[Int(random.next() % UInt64(targets.count))]
+                let (victim, cpu) = random.withLock { random -> (VCPUHandle, Int) in
+                    let victim = handles[Int(random.next() % UInt64(handles.count))]
                     return (victim, victim.allowed[Int(random.next() % UInt64(victim.allowed.count))])
                 }
-                victim.control.requestMove(to: cpu)
-                let vgic = victim.vgic
+                victim.requestMove(to: cpu, through: distributor)
                 shared.migrated()
-                // A VCPU in the guest is kicked out so it sees the request now.
-                if case .inGuest(let cpu) = vgic.location { _ = try? distributor.sendSGI(.kick, to: cpu) }
                 return true
             }
         }
+        FaultInjector(platform: platform, faults: scenario.faults, seed: seed, vcpus: handles, vms: vmHandles, cpus: physicalCPUs,
+            cpuFaults: cpuFaults, distributor: distributor, ledger: ledger,
+            isOver: { control.hasEnded || shared.isStopping || shared.alive == 0 }
+        ).start()
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = platform.run()
@@ -190,6 +197,11 @@ extension RunPlan {
         for final in finals.values {
             for (intid, n) in final.guest.interruptsTaken { result.guestInterrupts[intid, default: 0] += UInt64(n) }
         }
+        // Every fault the run injects, with how many took effect (a guest's driver counts its own
+        // misprogrammed enables).
+        var taken = ledger.snapshot
+        taken[.guestMisprogram] = result.drivers.misprogrammed
+        for (kind, interval) in scenario.faults where interval > 0 { result.faults[kind] = taken[kind] ?? 0 }
         return DrivenRun(result: result, guests: members.indices.map { (members[$0].vcpu.id, finals[$0]?.guest) })
     }
 }
@@ -203,13 +215,9 @@ private struct Member: Sendable {
     /// The CPU it starts on, and the CPUs it may run on.
     let start: Int
     let allowed: [Int]
-}
 
-/// A VCPU as the migrator sees it.
-private struct MigrationTarget: Sendable {
-    let control: VCPUControl
-    let vgic: VirtualInterruptController
-    let allowed: [Int]
+    /// How the migrator and the fault injector reach it.
+    var handle: VCPUHandle { VCPUHandle(control: world.control, vgic: world.vgic, allowed: allowed, vm: vcpu.id.vm) }
 }
 
 /// What the tasks of a run share: results and counters, behind atomics and short locks.

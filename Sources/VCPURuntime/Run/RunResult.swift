@@ -33,6 +33,8 @@ public struct RunResult: Sendable {
     public var virtualInterrupts = VirtualFigures()
     /// Interrupts the guests took, by INTID (raw).
     public var guestInterrupts: [UInt32: UInt64] = [:]
+    /// Faults that took effect, by kind, for every fault the run injects (``Scenario/faults``).
+    public var faults: [FaultKind: UInt64] = [:]
 
     /// Events the SPE rule checker saw, and the rules broken (SPE and runtime).
     public var eventsChecked: UInt64 = 0

@@ -41,6 +41,8 @@ public struct SimulatedRun: Sendable {
     public var timeLimit: UInt64 = 10_000_000_000
     /// When the run ends besides every guest powering off (nil: only then).
     public var budget: RunBudget?
+    /// Faults injected, each with its mean interval in nanoseconds (none by default).
+    public var faults: [FaultKind: UInt64] = [:]
 
     public init(cpus: Int, vms: [VM], seed: UInt64, migrateEvery: UInt64? = nil) {
         self.cpus = cpus
@@ -83,8 +85,9 @@ public struct SimulatedRun: Sendable {
             },
             seed: seed, migrateEvery: migrateEvery, timeSlice: timeSlice, hostPerf: hostPerf, mutation: mutation,
             runtimeMutation: runtimeMutation, budget: budget, timeLimit: timeLimit &+ 1)
-        let scenario = Scenario(cpus: cpus, vms: vms.map { VMScenario(vcpus: $0.vcpus, hasSPE: $0.hasSPE) },
+        var scenario = Scenario(cpus: cpus, vms: vms.map { VMScenario(vcpus: $0.vcpus, hasSPE: $0.hasSPE) },
             budget: budget ?? .duration(timeLimit))
+        scenario.faults = faults
         let driven = plan.drive(on: platform, kind: .sim, scenario: scenario)
         let figures = driven.result
         return Result(
