@@ -10,6 +10,7 @@ enum InterruptNames {
         INTID.maintenance.rawValue: ("maintenance", "maintenance"),
         INTID.hypervisorTimer.rawValue: ("host_timer", "host timer"),
         INTID.virtualTimer.rawValue: ("virtual_timer", "virtual timer"),
+        INTID.vmmDevice.rawValue: ("vmm_device", "VMM device"),
         INTID.spurious.rawValue: ("spurious", "spurious"),
     ]
 
