@@ -58,6 +58,19 @@ import Testing
         Self.expectConserved(result)
     }
 
+    /// Every fault on real threads: its ticks run off the CPUs, its requests and armed faults are
+    /// taken by the CPUs themselves, its host-perf jobs are spawned on them. Only facts that hold
+    /// whatever the schedule: nothing breaks, counts are conserved, and faults were injected.
+    @Test func everyFaultOnRealThreadsBreaksNoRule() {
+        var scenario = Self.scenario(budget: .duration(40_000_000))
+        scenario.faults = Dictionary(uniqueKeysWithValues: FaultKind.allCases.map { ($0, 500_000) })
+        let result = ScenarioRun(scenario: scenario, platform: .live).run()
+        #expect(result.outcome == .finished)
+        Self.expectConserved(result)
+        #expect(Set(result.faults.keys) == Set(FaultKind.allCases))
+        #expect(result.faults.values.reduce(0, +) > 0)
+    }
+
     /// A broken model is caught on real threads too, and the run stops at the violation.
     @Test func aMutationIsCaughtAndStopsTheRun() throws {
         var scenario = Scenario(cpus: 2, vms: [VMScenario(vcpus: 2, workload: .profile)], budget: .duration(5_000_000_000))
