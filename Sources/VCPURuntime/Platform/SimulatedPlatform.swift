@@ -28,6 +28,9 @@ public final class SimulatedPlatform: Platform {
     /// Jobs without virtual time advancing after which a run is a livelock.
     public static let livelockJobs: UInt64 = 5_000_000
 
+    /// The run length `pct` assumes when it is told none, in scheduling decisions.
+    public static let defaultExpectedSteps: UInt64 = 100_000
+
     private init(cpus: Int, seed: UInt64, strategy: ScheduleStrategy, core: SimulatorCore, lanes: [SimulatedLane]) {
         cpuCount = cpus
         self.seed = seed
@@ -42,14 +45,15 @@ final class SimulatorCore: Sendable {
     let state: Mutex<State>
     let escapes = Atomic<Int>(0)
 
-    init(cpus: Int, seed: UInt64) {
-        state = Mutex(State(random: SplitMix64(seed: seed), queues: Array(repeating: LaneQueue(), count: cpus),
+    init(cpus: Int, seed: UInt64, picker: SchedulePicker) {
+        state = Mutex(State(random: SplitMix64(seed: seed), picker: picker, queues: Array(repeating: LaneQueue(), count: cpus),
             guest: Array(repeating: nil, count: cpus)))
     }
 
     struct State: ~Copyable {
         var now: UInt64 = 0
         var random: SplitMix64
+        var picker: SchedulePicker
         var queues: [LaneQueue]
         var guest: [GuestPeriod?]
         var timers = TimerHeap()
@@ -99,10 +103,15 @@ final class SimulatorCore: Sendable {
 }
 
 extension SimulatedPlatform {
-    /// A platform of `cpus` CPUs whose choices are drawn from `seed` by `strategy`.
-    public convenience init(cpus: Int, seed: UInt64, strategy: ScheduleStrategy = .random) {
+    /// A platform of `cpus` CPUs whose choices are drawn from `seed` by `strategy`, for a run of
+    /// about `expectedSteps` scheduling decisions (where `pct` places its change points).
+    public convenience init(
+        cpus: Int, seed: UInt64, strategy: ScheduleStrategy = .random, expectedSteps: UInt64 = defaultExpectedSteps
+    ) {
         precondition(cpus > 0, "a platform needs a CPU")
-        let core = SimulatorCore(cpus: cpus, seed: seed)
+        let core = SimulatorCore(
+            cpus: cpus, seed: seed,
+            picker: SchedulePicker(strategy, lanes: cpus, seed: seed, expectedSteps: expectedSteps))
         self.init(cpus: cpus, seed: seed, strategy: strategy, core: core,
             lanes: (0..<cpus).map { SimulatedLane(cpu: $0, core: core) })
     }
@@ -290,7 +299,7 @@ extension SimulatedPlatform {
             if s.stopRequested { return .stopped(s.liveTasks) }
             if s.jobsRun - s.jobsAtLastAdvance > Self.livelockJobs { return .livelock(s.liveTasks) }
             if !runnable.isEmpty {
-                let lane = strategy.pick(runnable, random: &s.random)
+                let lane = s.picker.pick(runnable, random: &s.random)
                 if s.recordDecisions { s.decisions.append(UInt16(lane)) }
                 s.jobsRun += 1
                 s.currentLane = lane

@@ -9,8 +9,9 @@ extension Scenario {
     /// Checks that the scenario is a run that can be made, before anything is built: at least one
     /// physical CPU and one VM, every VM with a VCPU, SPE attributes only on VMs with SPE, every
     /// SPU naming existing CPUs once, a maximum buffer size `PMBIDR_EL1.MaxBuffSize` can show, and
-    /// non-zero budget, time slice, migration period, timer period, guest bound and polling
-    /// window. Every front end (flags, scenario files, tests) shares these checks.
+    /// non-zero budget, time slice, migration period, timer period, guest bound, polling window and
+    /// fault intervals, and a PCT depth of at least 1. Every front end (flags, scenario files, replay
+    /// files, tests) shares these checks.
     ///
     /// A message starts with the setting at fault, named by its scenario-file key (the flag's name
     /// with `_` for `-`, and `vms[i]` for the i-th VM), then says what is wrong and what is allowed:
@@ -42,6 +43,14 @@ extension Scenario {
         }
         if case .poll(window: 0) = idle {
             throw .scenario("idle: a polling window must be longer than 0 (use park to sleep at once)")
+        }
+        if let depth = strategy.depth, depth < 1 {
+            throw .scenario("depth: a PCT depth is at least 1 (1: priorities only, no change point), got \(depth)")
+        }
+        for fault in FaultKind.allCases {
+            if faults[fault] == 0 {
+                throw .scenario("faults: \(fault)'s mean interval must be longer than 0 (leave the fault out for none)")
+            }
         }
     }
 }

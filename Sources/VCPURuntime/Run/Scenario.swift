@@ -114,6 +114,9 @@ public struct Scenario: Hashable, Sendable {
     /// `trap-storm` this many accesses; then the guest finishes cleanly and powers off, and a run
     /// whose guests all powered off ends.
     public var guestIterations: Int?
+    /// How the simulated platform picks the next lane (the live platform has no choice to make):
+    /// with the seed, what a simulated run is.
+    public var strategy: ScheduleStrategy = .random
 
     public init(cpus: Int, vms: [VMScenario], budget: RunBudget) {
         self.cpus = cpus
