@@ -1,4 +1,5 @@
 import SPEDevice
+import VCPURuntime
 
 /// What a flag of a command takes. The same kinds read a run's settings from a scenario file, so
 /// a value means the same wherever it is given.
@@ -15,6 +16,10 @@ enum OptionKind: Equatable, Sendable {
     case bufferSize
     /// A file's path.
     case path
+    /// Faults with their mean intervals (``FaultList``).
+    case faults
+    /// A slice of a seed range, `I/N` (``Shard``).
+    case shard
 
     /// What a value must look like, for messages.
     var expected: String {
@@ -25,6 +30,8 @@ enum OptionKind: Equatable, Sendable {
         case .duration(let off): off ? DurationText.expected + " or off" : DurationText.expected
         case .bufferSize: "a size in bytes PMBIDR_EL1.MaxBuffSize can show"
         case .path: "a file path"
+        case .faults: FaultList.expected
+        case .shard: "I/N: slice I of N, numbered from 1 (1 <= I <= N)"
         }
     }
 
@@ -62,6 +69,21 @@ enum OptionKind: Equatable, Sendable {
         case .path:
             guard !text.isEmpty else { throw ValueProblem(expected: expected) }
             return .path(text)
+        case .faults:
+            return .faults(try FaultList.parse(text))
+        case .shard:
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let index = ParsedOptions.wholeNumber(String(parts[0])),
+                let count = ParsedOptions.wholeNumber(String(parts[1])), index <= 1 << 20, count <= 1 << 20
+            else { throw ValueProblem(expected: expected) }
+            guard let shard = Shard(index: Int(index), count: Int(count)) else {
+                let detail =
+                    count == 0 ? "there must be at least one slice"
+                    : index == 0 ? "slices are numbered from 1 (a 0-based job index i is slice i+1)"
+                    : "slice \(index) of \(count) does not exist"
+                throw ValueProblem(expected: expected, detail: detail)
+            }
+            return .shard(shard)
         }
     }
 }
@@ -74,6 +96,8 @@ enum OptionValue: Equatable, Sendable {
     case duration(UInt64?)
     case name(String)
     case path(String)
+    case faults([FaultKind: UInt64])
+    case shard(Shard)
 }
 
 /// Why a value does not fit its option: what was expected, and the model's own reason when it
@@ -104,6 +128,11 @@ struct OptionSpec: Equatable, Sendable {
 
     static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .flag, placeholder: "", defaultValue: nil, help: help)
+    }
+
+    /// The same flag with another default shown by `--help` (a command whose defaults differ).
+    func defaulting(to defaultValue: String?) -> OptionSpec {
+        OptionSpec(name: name, kind: kind, placeholder: placeholder, defaultValue: defaultValue, help: help)
     }
 }
 

@@ -57,6 +57,16 @@ struct BadInputTests {
         BadInput(["run", "--mutation", "no-such-bug"],
             "spe-vm: --mutation takes a mutation name 'spe-vm mutations' lists (e.g. no-service-clear-on-exit), got 'no-such-bug'"),
         BadInput(["run", "--mutation"], "spe-vm: --mutation needs a value"),
+        BadInput(["run", "--strategy", "dfs"], "spe-vm: --strategy takes random or pct, got 'dfs'"),
+        BadInput(["run", "--strategy", "pct", "--depth", "0"], "spe-vm: --depth takes a whole number from 1 to 1000, got '0'"),
+        BadInput(["run", "--depth", "4"], "spe-vm: --depth 4 applies to the pct strategy only: add --strategy pct (random has no depth)"),
+        BadInput(["run", "--faults", "migrate,bogus"],
+            "spe-vm: --faults takes none, all, or fault names separated by commas, each with an optional =D mean interval "
+            + "(faults: migrate, host-perf, stage2-unmap, memlock, spurious-irq, kick-storm, late-irq, guest-misprogram), "
+            + "got 'migrate,bogus': unknown fault 'bogus'"),
+        BadInput(["run", "--faults", "migrate,migrate"], "spe-vm: --faults takes none, all, or fault names"),
+        BadInput(["run", "--faults", "memlock=0us"], "spe-vm: --faults takes none, all, or fault names"),
+        BadInput(["run", "--faults", ""], "spe-vm: --faults takes none, all, or fault names"),
         BadInput(["run", "--scenario"], "spe-vm: --scenario needs a value: a file path"),
         BadInput(["run", "--scenario", "/nonexistent/s.json"], "spe-vm: cannot read '/nonexistent/s.json': no such file"),
         BadInput(["run", "--scenario", "/"], "spe-vm: cannot read '/': it is a directory"),

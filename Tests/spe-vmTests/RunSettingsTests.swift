@@ -59,7 +59,8 @@ func scenario(cpus: Int = 2, vcpus: [Int] = [4, 4], budget: RunBudget, _ change:
         let plan = try runPlan([
             "--vcpus", "7", "--pcpus", "3", "--vms", "3", "--platform", "sim", "--seed", "42", "--duration", "250us",
             "--workload", "trap-storm", "--host-perf", "--migrate-every", "500ns", "--max-buffer-size", "8192", "--idle", "poll",
-            "--busy-guest", "--time-slice", "2ms", "--mutation", "no-drain-on-exit", "--json",
+            "--busy-guest", "--time-slice", "2ms", "--strategy", "pct", "--depth", "5", "--faults", "late-irq,migrate=200us",
+            "--mutation", "no-drain-on-exit", "--json",
         ])
         var expected = Scenario(cpus: 3, vms: [3, 2, 2].map { VMScenario(vcpus: $0, workload: .trapStorm) }, budget: .duration(250_000))
         for index in expected.vms.indices { expected.vms[index].maxBufferSize = 8192 }
@@ -69,6 +70,8 @@ func scenario(cpus: Int = 2, vcpus: [Int] = [4, 4], budget: RunBudget, _ change:
         expected.idle = .poll(window: IdlePolicy.defaultPollWindow)
         expected.busyGuest = true
         expected.timeSlice = 2_000_000
+        expected.strategy = .pct(depth: 5)
+        expected.faults = [.lateIRQ: FaultKind.lateIRQ.defaultInterval, .migrate: 200_000]
         expected.mutation = .noDrainOnExit
         #expect(plan.platform == .sim)
         #expect(plan.scenario == expected)

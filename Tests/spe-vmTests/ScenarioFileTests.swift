@@ -101,11 +101,11 @@ import VCPURuntime
             "s.json: unknown key 'color' in vms[0]: the keys are vcpus, spe, workload, max_buffer_size, locked_memory_limit, spu"),
         (#"{"pcpus": 2, "cpus": 3}"#, [],
             "s.json: unknown key 'cpus': the keys are vcpus, pcpus, vms, platform, seed, duration, exits, workload, host_perf, "
-            + "migrate_every, max_buffer_size, idle, busy_guest, time_slice, mutation"),
+            + "migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"scenario": "other.json"}"#, [], "s.json: unknown key 'scenario': the keys are vcpus, pcpus, vms, platform, seed, duration, "
-            + "exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, mutation"),
+            + "exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"max-buffer-size": 4096}"#, [], "s.json: unknown key 'max-buffer-size': the keys are vcpus, pcpus, vms, platform, seed, "
-            + "duration, exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, mutation"),
+            + "duration, exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"workload": "fast"}"#, [], "s.json: workload takes one of profile, mixed, idle, trap-storm, got \"fast\""),
         (#"{"vms": [{"vcpus": 1, "workload": 3}]}"#, [], "s.json: vms[0].workload takes one of profile, mixed, idle, trap-storm, got 3"),
         (#"{"duration": 10}"#, [], "s.json: duration takes a duration: a whole number and a unit, ns, us, ms or s (e.g. 10s, 1ms, 250us, 500ns), got 10"),
@@ -151,6 +151,8 @@ import VCPURuntime
         withMutation.idle = .poll(window: IdlePolicy.defaultPollWindow)
         withMutation.busyGuest = true
         withMutation.budget = .duration(1_500_000)
+        withMutation.strategy = .pct(depth: 7)
+        withMutation.faults = [.kickStorm: 3_000, .guestMisprogram: FaultKind.guestMisprogram.defaultInterval]
         for (scenario, platform) in [(Self.exampleScenario, PlatformKind.sim), (withMutation, .live), (try runPlan([]).scenario, .live)] {
             let text = ScenarioFile.json(scenario, platform: platform).rendered
             let plan = try runPlan([], file: text)

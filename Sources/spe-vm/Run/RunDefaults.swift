@@ -20,6 +20,10 @@ enum RunDefaults {
     static let busyGuest = false
     /// No maximum buffer size (`PMBIDR_EL1.MaxBuffSize` 0).
     static let maxBufferSize: UInt64 = 0
+    /// The simulator picks uniformly among the runnable CPUs.
+    static let strategy = ScheduleStrategy.random
+    /// A run injects no fault unless asked: it models the design as it runs, `spe-vm stress` hammers it.
+    static let faults: [FaultKind: UInt64] = [:]
 
     /// The live platform runs 2 s of wall time; the simulated one 200,000 exits, because its virtual
     /// time is not wall time (an exit budget bounds its work whatever the workload's pace).
@@ -33,4 +37,17 @@ enum RunDefaults {
         case .sim: .exits(simExits)
         }
     }
+}
+
+/// What a setting given nowhere becomes, per command: `spe-vm run` and `spe-vm stress` read the
+/// same settings the same way and differ only in these defaults.
+struct SettingDefaults: Sendable {
+    var platform: PlatformKind
+    /// The budget of a run that names none, on each platform.
+    var budget: @Sendable (PlatformKind) -> RunBudget
+    var faults: [FaultKind: UInt64]
+
+    static let run = SettingDefaults(platform: RunDefaults.platform, budget: RunDefaults.budget(on:), faults: RunDefaults.faults)
+    static let stress = SettingDefaults(
+        platform: StressDefaults.platform, budget: StressDefaults.budget(on:), faults: StressDefaults.faults)
 }

@@ -53,6 +53,16 @@ enum RunOptions {
         name: "mutation",
         kind: .choice(RunMutation.all.map(\.name), expected: "a mutation name 'spe-vm mutations' lists (e.g. no-service-clear-on-exit)"),
         placeholder: "NAME", defaultValue: nil, help: "run a deliberately broken variant of the model (spe-vm mutations)")
+    static let strategy = OptionSpec(
+        name: "strategy", kind: .choice(ScheduleStrategy.names, expected: "random or pct"), placeholder: "random|pct",
+        defaultValue: RunDefaults.strategy.name,
+        help: "sim: how the scheduler picks the next CPU to run: uniformly (random), or by PCT priorities (pct)")
+    static let depth = OptionSpec(
+        name: "depth", kind: .number(1...1000), placeholder: "D", defaultValue: "\(ScheduleStrategy.defaultDepth)",
+        help: "pct: its depth; D - 1 priority change points (pct only)")
+    static let faults = OptionSpec(
+        name: "faults", kind: .faults, placeholder: "LIST", defaultValue: FaultList.format(RunDefaults.faults),
+        help: "faults to inject: none, all, or names with optional =D mean intervals (migrate,host-perf=2ms)")
     static let scenario = OptionSpec(
         name: "scenario", kind: .path, placeholder: "FILE.json", defaultValue: nil,
         help: "read the settings from a JSON file (see above); flags override it")
@@ -61,7 +71,7 @@ enum RunOptions {
     /// Every flag of `spe-vm run`, in the order `--help` lists them.
     static let flags: [OptionSpec] = [
         vcpus, pcpus, vms, platform, seed, duration, exits, workload, hostPerf, migrateEvery, maxBufferSize, idle,
-        busyGuest, timeSlice, mutation, scenario, json,
+        busyGuest, timeSlice, strategy, depth, faults, mutation, scenario, json,
     ]
 
     /// The settings a scenario file gives at its top level: every flag but `--scenario` and `--json`.

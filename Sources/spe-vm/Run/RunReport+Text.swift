@@ -92,10 +92,12 @@ extension RunReport {
         lines.append(Self.line("budget", budget))
         lines.append(Self.line("seed", "\(s.seed)"))
         let migration = s.migrateEvery.map { "migrate every \(DurationText.format($0))" } ?? "no migrator"
-        lines.append(Self.line("schedule", "time slice \(DurationText.format(s.timeSlice)), \(migration)"))
+        let strategy = result.platform == .sim ? ", strategy \(s.strategy)" : ""
+        lines.append(Self.line("schedule", "time slice \(DurationText.format(s.timeSlice)), \(migration)\(strategy)"))
         let liveOnly = result.platform == .live ? "" : " (live platform only)"
         lines.append(Self.line("idle", "\(s.idle), busy guest \(s.busyGuest ? "on" : "off")\(liveOnly)"))
         lines.append(Self.line("host perf", s.hostPerf ? "a session on every physical CPU" : "off"))
+        lines.append(Self.line("faults", FaultList.format(s.faults)))
         lines.append(Self.line("mutation", RunMutation(s).map { "\($0.name) (breaks \($0.rule))" } ?? "none"))
         return lines
     }

@@ -12,34 +12,12 @@ enum RunVerdict: Equatable, Sendable {
     /// 0 clean, 1 otherwise.
     var status: ExitStatus { self == .clean ? .success : .violations }
 
-    /// The verdict on `result`. A run ends cleanly when every task finished, or when the platform's
-    /// time reached the run's duration budget; with an exit budget, reaching the time limit means
-    /// the budget was never reached.
+    /// The verdict on `result` (``RunResult/failure`` judges it).
     init(_ result: RunResult) {
-        let violations = result.violations.count + result.runtimeViolations.count
-        if violations > 0 {
-            self = .violated(violations)
-            return
-        }
-        if result.escapedJobs > 0 {
-            self = .unfinished("\(result.escapedJobs) jobs escaped the simulated platform")
-            return
-        }
-        switch result.outcome {
-        case .finished:
-            self = .clean
-        case .timeLimit(let live):
-            if case .duration = result.scenario.budget {
-                self = .clean
-            } else {
-                self = .unfinished("the platform's time limit passed before the exit budget was reached (\(live) tasks alive)")
-            }
-        case .deadlock(let live):
-            self = .unfinished("deadlock: \(live) tasks alive, none could run, and no timer was pending")
-        case .livelock(let live):
-            self = .unfinished("livelock: jobs kept running without time advancing (\(live) tasks alive)")
-        case .stopped(let live):
-            self = .unfinished("the run was stopped with no rule reported broken (\(live) tasks alive)")
+        switch result.failure {
+        case nil: self = .clean
+        case .spe?, .runtime?: self = .violated(result.violations.count + result.runtimeViolations.count)
+        case .unfinished(_, let why)?: self = .unfinished(why)
         }
     }
 }

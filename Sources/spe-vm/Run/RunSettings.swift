@@ -16,6 +16,8 @@ struct GivenValue: Equatable, Sendable {
             case .number(let n): "\(n)"
             case .duration(let ns): ns.map(DurationText.format) ?? "off"
             case .name(let name), .path(let name): name
+            case .faults(let faults): FaultList.format(faults)
+            case .shard(let shard): shard.description
             }
         return "\(place) \(text)"
     }
@@ -42,9 +44,10 @@ struct RunSettings: Equatable, Sendable {
 
     init() {}
 
-    /// The settings the flags give (`--scenario` and `--json` are not settings of the run).
-    init(flags options: ParsedOptions) throws(ToolError) {
-        for spec in RunOptions.settings {
+    /// The settings the flags give: those of `specs` (`--scenario` and `--json` are not settings of
+    /// the run, and `spe-vm stress` gives `--duration` another meaning and has no `--seed`).
+    init(flags options: ParsedOptions, specs: [OptionSpec] = RunOptions.settings) throws(ToolError) {
+        for spec in specs {
             if let value = options.values[spec.name] {
                 values[spec.name] = GivenValue(value: value, place: spec.flag, byFlag: true)
             }
@@ -77,13 +80,14 @@ struct RunSettings: Equatable, Sendable {
         return merged
     }
 
-    /// The scenario these settings describe, checked by ``Scenario/validate()``, and its platform.
-    func plan() throws(ToolError) -> (scenario: Scenario, platform: PlatformKind) {
-        let platform = name(RunOptions.platform).flatMap(PlatformKind.init(rawValue:)) ?? RunDefaults.platform
+    /// The scenario these settings describe, checked by ``Scenario/validate()``, and its platform;
+    /// a setting given nowhere takes its value from `defaults`.
+    func plan(defaults: SettingDefaults = .run) throws(ToolError) -> (scenario: Scenario, platform: PlatformKind) {
+        let platform = name(RunOptions.platform).flatMap(PlatformKind.init(rawValue:)) ?? defaults.platform
         let budget: RunBudget =
             if let ns = duration(RunOptions.duration) ?? nil { .duration(ns) }
             else if let n = number(RunOptions.exits) { .exits(n) }
-            else { RunDefaults.budget(on: platform) }
+            else { defaults.budget(platform) }
         let cpus = number(RunOptions.pcpus).map(Int.init) ?? RunDefaults.pcpus
         var scenario = Scenario(cpus: cpus, vms: try vmScenarios(), budget: budget)
         scenario.seed = number(RunOptions.seed) ?? RunDefaults.seed
@@ -97,6 +101,12 @@ struct RunSettings: Equatable, Sendable {
             default: RunDefaults.idle
             }
         scenario.busyGuest = bool(RunOptions.busyGuest) ?? RunDefaults.busyGuest
+        scenario.strategy = try strategy()
+        if case .faults(let faults)? = given(RunOptions.faults) {
+            scenario.faults = faults
+        } else {
+            scenario.faults = defaults.faults
+        }
         name(RunOptions.mutation).flatMap(RunMutation.init(name:))?.apply(to: &scenario)
         do {
             try scenario.validate()
@@ -105,6 +115,19 @@ struct RunSettings: Equatable, Sendable {
             throw inFile(.invalidScenario(error.description))
         }
         return (scenario, platform)
+    }
+
+    /// The schedule strategy: `random` has no depth, `pct` takes one (``ScheduleStrategy/defaultDepth``
+    /// when none is given).
+    private func strategy() throws(ToolError) -> ScheduleStrategy {
+        let strategy = name(RunOptions.strategy).flatMap(ScheduleStrategy.init(name:)) ?? RunDefaults.strategy
+        guard let depth = values[RunOptions.depth.name] else { return strategy }
+        guard case .pct = strategy, case .number(let d) = depth.value else {
+            let error = ToolError.inconsistent(
+                "\(depth.label) applies to the pct strategy only: add --strategy pct (random has no depth)")
+            throw depth.byFlag ? error : inFile(error)
+        }
+        return .pct(depth: Int(d))
     }
 
     /// `error`, as a mistake in the scenario file when there is one.

@@ -129,7 +129,8 @@ enum ScenarioFile {
             switch (spec.kind, json) {
             case (.flag, .bool(let on)): value = .bool(on)
             case (.number, .number(let literal)), (.bufferSize, .number(let literal)): value = try spec.kind.parse(literal)
-            case (.choice, .string(let text)), (.duration, .string(let text)): value = try spec.kind.parse(text)
+            case (.choice, .string(let text)), (.duration, .string(let text)), (.faults, .string(let text)):
+                value = try spec.kind.parse(text)
             default: throw ValueProblem(expected: spec.kind.expected)
             }
             return GivenValue(value: value, place: place, byFlag: false)
@@ -150,8 +151,11 @@ enum ScenarioFile {
             RunOptions.timeSlice.key: .string(DurationText.format(scenario.timeSlice)),
             RunOptions.idle.key: .string(scenario.idle == .park ? "park" : "poll"),
             RunOptions.busyGuest.key: .bool(scenario.busyGuest),
+            RunOptions.strategy.key: .string(scenario.strategy.name),
+            RunOptions.faults.key: .string(FaultList.format(scenario.faults)),
             RunOptions.vms.key: .array(scenario.vms.map(json)),
         ]
+        if let depth = scenario.strategy.depth { object[RunOptions.depth.key] = .integer(UInt64(clamping: depth)) }
         switch scenario.budget {
         case .duration(let ns): object[RunOptions.duration.key] = .string(DurationText.format(ns))
         case .exits(let n): object[RunOptions.exits.key] = .integer(n)
