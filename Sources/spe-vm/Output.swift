@@ -12,6 +12,11 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Rewrites the current line of standard error with `text` (a progress line on a terminal).
+    static func errorInPlace(_ text: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    }
+
     /// Reports a command-line mistake: the one-line error, then where help is.
     static func report(_ error: ToolError, command: String? = nil) {
         Self.error(error.message)

@@ -26,6 +26,8 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidScenario(String)
     /// A mistake inside a scenario file: the file's path, then the mistake.
     indirect case inScenarioFile(path: String, ToolError)
+    /// A mistake inside a replay file, or a replay file this build refuses: the file's path, then why.
+    indirect case inReplayFile(path: String, ToolError)
     /// A scenario file is not JSON text: where (from 1), and what was wrong.
     case jsonSyntax(line: Int, column: Int, message: String)
     /// A key a scenario file's object does not have; `place` is the object (`vms[1]`, empty at the top).
@@ -36,6 +38,8 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingOperand(command: String, expected: String)
     /// A file could not be read.
     case unreadableFile(path: String, reason: String)
+    /// A file or directory could not be written or made.
+    case unwritableFile(path: String, reason: String)
     /// A guest script is wrong.
     case badScript(path: String, reason: String)
 
@@ -65,7 +69,7 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
             }
         case .inconsistent(let message), .invalidScenario(let message):
             message
-        case .inScenarioFile(let path, let error):
+        case .inScenarioFile(let path, let error), .inReplayFile(let path, let error):
             "\(path): \(error.description)"
         case .jsonSyntax(let line, let column, let message):
             "line \(line), column \(column): \(message)"
@@ -77,6 +81,8 @@ enum ToolError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(command)' needs \(expected)"
         case .unreadableFile(let path, let reason):
             "cannot read '\(path)': \(reason)"
+        case .unwritableFile(let path, let reason):
+            "cannot write '\(path)': \(reason)"
         case .badScript(let path, let reason):
             "\(path): \(reason)"
         }

@@ -14,27 +14,7 @@ enum ScenarioFile {
 
     /// The settings of the file at `path`; every mistake names the file, then the key path.
     static func read(path: String) throws(ToolError) -> RunSettings {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadableFile(path: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadableFile(path: path, reason: "it is a directory") }
-        // A device or a pipe (/dev/zero) could be read for ever: only regular files, of bounded size.
-        let values = try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
-        guard values?.isRegularFile == true else {
-            throw .unreadableFile(path: path, reason: "it is not a regular file")
-        }
-        guard (values?.fileSize ?? 0) <= maximumSize else {
-            throw .unreadableFile(path: path, reason: "it is larger than \(maximumSize >> 20) MiB")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadableFile(path: path, reason: error.localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = try TextFile.read(path: path, maximumSize: maximumSize) else {
             throw .inScenarioFile(path: path, .inconsistent("the file is not UTF-8 text: a scenario is a JSON object"))
         }
         return try parse(text, path: path)
