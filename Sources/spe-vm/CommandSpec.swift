@@ -25,7 +25,8 @@ struct CommandSpec: Sendable {
     /// Every command, in the order `--help` lists them.
     static let all: [CommandSpec] = [
         HelpCommand.spec, RegistersCommand.spec, MutationsCommand.spec, RulesCommand.spec, RunCommand.spec,
-        ExecCommand.spec, StressCommand.spec, ReplayCommand.spec, BenchCommand.spec, LatencyCommand.spec,
+        ExecCommand.spec, StressCommand.spec, ReplayCommand.spec, ShrinkCommand.spec, BenchCommand.spec,
+        LatencyCommand.spec,
     ]
 
     static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }

@@ -118,6 +118,30 @@ struct StressToolTests {
         }
     }
 
+    @Test("shrink writes a smaller replay file that still breaks the rule, and replay reproduces it")
+    func shrink() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let out = scratch.path("out")
+        let stress = try ToolProcess.run(["stress", "--out", out, "--seeds", "2", "--exits", "1000", "--mutation", "no-service-clear-on-exit"])
+        #expect(stress.status == 1)
+        let shrunkPath = scratch.path("small.json")
+        let shrink = try ToolProcess.run(["shrink", "\(out)/replay.json", "--out", shrunkPath])
+        #expect(shrink.status == 0, "\(shrink.stderr)")
+        #expect(shrink.stdoutLines.first?.hasPrefix(
+            "shrunk: 8 VCPUs in 2 VMs on 2 CPUs, 8 faults, budget 1000, migrator → 1 VCPU in 1 VM on 1 CPU, 0 faults, budget ") == true,
+            "\(shrink.stdout)")
+        #expect(shrink.stdoutLines.contains("wrote: \(shrunkPath)"))
+        let replay = try ToolProcess.run(["replay", shrunkPath])
+        #expect(replay.status == 1)
+        #expect(replay.stdoutLines.first?.hasPrefix("reproduced: seed ") == true)
+        #expect(replay.stdoutLines.first?.contains("breaks hw-service-cleared-on-exit again at the same event") == true)
+        // Without --out it writes beside the file.
+        let beside = try ToolProcess.run(["shrink", "\(out)/replay.json", "--runs", "3"])
+        #expect(beside.status == 0)
+        #expect(FileManager.default.fileExists(atPath: "\(out)/replay.shrunk.json"))
+    }
+
     @Test("the rerun command keeps the scenario's flags and drops the campaign's")
     func rerunCommand() {
         #expect(StressCommand.rerun(arguments: ["--seeds", "100", "--jobs=4", "--json", "--vcpus", "2", "--out", "d", "--shard", "1/2"], seed: 77)

@@ -135,9 +135,13 @@ struct ReplayFile: Sendable {
             executable: try string(buildMembers, "executable", place: "build."))
         let current = BuildIdentity.current
         guard build == current else {
+            var differences = [
+                "the file's executable is \(build.executable) (\(build.configuration) build), this one is \(current.executable) (\(current.configuration) build)"
+            ]
+            if build.version != current.version { differences.append("the file's version is '\(build.version)'") }
             throw .inconsistent(
-                "written by another build of spe-vm (\(build)); this is \(current). A seed replays only on the build "
-                    + "that found it: rerun the campaign with this build (spe-vm stress ... --seed-start SEED --seeds 1 --out DIR)")
+                "written by another build of spe-vm: \(differences.joined(separator: "; ")). A seed replays only on the "
+                    + "build that found it: rerun the campaign with this build (spe-vm stress ... --seed-start SEED --seeds 1 --out DIR)")
         }
         let settings: RunSettings
         do {
