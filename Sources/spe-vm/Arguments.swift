@@ -130,9 +130,10 @@ struct OptionSpec: Equatable, Sendable {
         OptionSpec(name: name, kind: .flag, placeholder: "", defaultValue: nil, help: help)
     }
 
-    /// The same flag with another default shown by `--help` (a command whose defaults differ).
-    func defaulting(to defaultValue: String?) -> OptionSpec {
-        OptionSpec(name: name, kind: kind, placeholder: placeholder, defaultValue: defaultValue, help: help)
+    /// The same flag with another default and help shown by `--help` (a command whose defaults or
+    /// neighbouring flags differ).
+    func defaulting(to defaultValue: String?, help: String? = nil) -> OptionSpec {
+        OptionSpec(name: name, kind: kind, placeholder: placeholder, defaultValue: defaultValue, help: help ?? self.help)
     }
 }
 

@@ -67,8 +67,9 @@ enum Tool {
         lines += ["", "Run 'spe-vm <command> --help' for a command's flags."]
         lines += [
             "",
-            "exit status: 0 success, 1 a rule broke, a run did not end cleanly or an expect failed (run, exec),",
-            "2 bad input (flags, scenario file or script)",
+            "exit status: 0 success, 1 a rule broke, a run did not end cleanly or an expect failed (run, exec,",
+            "stress), a replay reproduced its failure (replay) or a replay file's failure did not (shrink),",
+            "2 bad input (flags, scenario file, script or replay file)",
         ]
         return lines.joined(separator: "\n")
     }

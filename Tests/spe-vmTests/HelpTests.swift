@@ -2,7 +2,7 @@ import Testing
 
 @Suite("help and version", .serialized)
 struct HelpTests {
-    static let commands = ["help", "registers", "mutations", "rules", "run"]
+    static let commands = ["help", "registers", "mutations", "rules", "run", "exec", "stress", "replay", "shrink"]
 
     @Test("--help, -h and help print the usage, naming every command and global flag", arguments: [["--help"], ["-h"], ["help"]])
     func usage(arguments: [String]) throws {
@@ -18,7 +18,7 @@ struct HelpTests {
         }
     }
 
-    @Test("every command has its own --help, listing its flags", arguments: ["registers", "mutations", "rules", "run", "help"])
+    @Test("every command has its own --help, listing its flags", arguments: ["registers", "mutations", "rules", "run", "help", "stress", "replay", "shrink"])
     func commandHelp(command: String) throws {
         let result = try ToolProcess.run([command, "--help"])
         #expect(result.status == 0)
@@ -46,6 +46,21 @@ struct HelpTests {
             #expect(result.stdoutLines.contains { $0.hasPrefix("  --\(option)") }, "no help line for --\(option)")
         }
         #expect(try ToolProcess.run(["help", "run"]).stdout == result.stdout)
+    }
+
+    @Test("stress --help explains the campaign flags, their defaults, the faults, shards and the exit statuses")
+    func stressHelp() throws {
+        let result = try ToolProcess.run(["stress", "-h"])
+        #expect(result.status == 0)
+        let expected = [
+            "--seeds N", "(default 100 unless --duration)", "--seed-start S", "(default 1)", "--duration D", "--jobs J",
+            "(default this machine's cores", "--shard I/N", "(default 1/1)", "--out DIR", "--strategy random|pct", "(default random)",
+            "--depth D", "(default 3)", "--faults LIST", "(default all)", "--exits N", "(default 2000 a seed on sim)",
+            "--platform live|sim", "(default sim)", "  late-irq          the in-flight sample completes during the exit's drain",
+            "the lowest failing seed is reported", "Exit status: 0 no seed failed",
+        ]
+        for text in expected { #expect(result.stdout.contains(text), "missing \(text)") }
+        #expect(!result.stdout.contains("--seed N"))
     }
 
     @Test("--version prints the version and the series modelled")

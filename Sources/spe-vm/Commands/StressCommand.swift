@@ -11,7 +11,11 @@ enum StressCommand {
             "The scenario is spe-vm run's (the same flags and --scenario files), with every fault on and",
             "\(StressDefaults.simExits) exits a seed unless told otherwise: by default \(RunDefaults.vcpus) VCPUs in \(RunDefaults.vms) VMs on \(RunDefaults.pcpus) physical CPUs, workload",
             "\(RunDefaults.workload), migrating every \(RunDefaults.migrateEvery.map(DurationText.format) ?? "off"). Seed k of the range runs the scenario with --seed k; the",
-            "strategy (--strategy, --depth) is part of what a seed means.",
+            "strategy (--strategy, --depth) is part of what a seed means. A scenario file's 'duration' is each",
+            "seed's budget of platform time; --duration here is the campaign's length of wall time.",
+            "",
+            "Workloads:",
+        ] + WorkloadKind.allCases.map { "  \($0.rawValue.padding(to: 11)) \($0.summary)" } + [
             "",
             "Seeds run on --jobs threads, each with its own simulator. At the first failing seed no new seed",
             "starts and the seeds in flight finish; the lowest failing seed is reported, whatever --jobs is",

@@ -36,11 +36,15 @@ enum StressOptions {
         runSettings.map { spec in
             switch spec {
             case RunOptions.platform: spec.defaulting(to: StressDefaults.platform.rawValue)
-            case RunOptions.exits: spec.defaulting(to: "\(StressDefaults.simExits) a seed on sim")
+            case RunOptions.exits:
+                spec.defaulting(to: "\(StressDefaults.simExits) a seed on sim", help: "each seed runs until N exits were taken, over all CPUs")
             case RunOptions.faults: spec.defaulting(to: "all")
             default: spec
             }
-        } + [RunOptions.scenario] + campaignFlags
+        } + [
+            RunOptions.scenario.defaulting(
+                to: nil, help: "read the scenario from a JSON file (spe-vm run --help); its seed is replaced by each seed's")
+        ] + campaignFlags
 
     /// Threads when `--jobs` is not given: one per core.
     static var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
