@@ -66,9 +66,11 @@ enum AnyMutation: Hashable, Sendable, CustomTestStringConvertible {
             scenario.vms[0].spu = [0]
             scenario.vms[1].spu = [1]
         case .spe(.stage2SyndromeToGuest):
-            scenario.faults = [.stage2Unmap: FaultKind.stage2Unmap.defaultInterval]
-        case .spe(.enableChecksSkipped), .spe(.syndromeOverwritten):
-            scenario.faults = [.guestMisprogram: FaultKind.guestMisprogram.defaultInterval]
+            // Only a stage-2 fault makes the hardware report one: the VMM unmapping under a buffer.
+            scenario.faults = [.stage2Unmap: 200_000]
+        case .spe(.enableChecksSkipped):
+            // The checks refuse only a bad buffer: a misprogramming guest enables one.
+            scenario.faults = [.guestMisprogram: 200_000]
         default:
             break
         }
@@ -89,9 +91,9 @@ enum AnyMutation: Hashable, Sendable, CustomTestStringConvertible {
             "the unit must sample with hardware S=1 and E=1: only the host, when its buffer fills part-way through one "
             + "exit's host work and another sample falls in the rest of it; a run's host does 200 operations per exit "
             + "and samples every 1024",
-        .spe(.stage2SyndromeToGuest): "needs the stage2-unmap fault, which is not injected yet",
-        .spe(.enableChecksSkipped): "needs the guest-misprogram fault, which is not injected yet",
-        .spe(.syndromeOverwritten): "needs the guest-misprogram fault, which is not injected yet",
+        .spe(.syndromeOverwritten):
+            "the broken check fires on a guest write that sets E while in-memory S is set: the guest drivers clear S "
+            + "before they set E again (DEN0154's order) and no fault makes them do otherwise; the exec exerciser does it",
     ]
 
     @Test(arguments: AnyMutation.all)

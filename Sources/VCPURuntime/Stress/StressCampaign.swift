@@ -53,7 +53,7 @@ public struct StressCampaign: Sendable {
                     figures.seedsRun += 1
                     figures.eventsChecked += result.eventsChecked
                     figures.exits += result.exits.total
-                    for (fault, count) in result.injectedFaults { figures.faultsInjected[fault, default: 0] += count }
+                    for (fault, count) in result.faults { figures.faultsInjected[fault, default: 0] += count }
                     if let failure { figures.failures.append(SeedFailure(seed: seed, failure: failure, result: result)) }
                 }
             }
