@@ -5,6 +5,7 @@
 public struct Shard: Hashable, Sendable, CustomStringConvertible {
     /// From 1 to ``count``.
     public let index: Int
+    /// How many slices the range is cut into.
     public let count: Int
 
     /// The whole range: slice 1 of 1.
@@ -28,11 +29,14 @@ public struct Shard: Hashable, Sendable, CustomStringConvertible {
 /// The seeds a campaign runs: the range `start ..< start + count` (no end when `count` is nil),
 /// and the slice of it this campaign takes.
 public struct SeedPlan: Hashable, Sendable, CustomStringConvertible {
+    /// The range's first seed.
     public var start: UInt64
     /// Seeds in the whole range, before slicing (nil: as many as time allows).
     public var count: UInt64?
+    /// The slice of the range this campaign runs.
     public var shard: Shard
 
+    /// Seeds `start ..< start + count` (no end when `count` is nil), slice `shard` of them.
     public init(start: UInt64, count: UInt64?, shard: Shard = .whole) {
         self.start = start
         self.count = count

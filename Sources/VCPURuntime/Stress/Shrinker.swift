@@ -16,14 +16,19 @@ public struct Shrinker: Sendable {
     /// Simulated runs at most, over every try.
     public var maximumRuns = 400
 
+    /// A shrinker keeping scenarios that break `rule`.
     public init(rule: String) { self.rule = rule }
 
     /// What shrinking came to: the smallest failing scenario found, its failing run, the
     /// reductions taken, and the runs it took.
     public struct Outcome: Sendable {
+        /// The smallest scenario found to break the rule (its seed the one that failed).
         public var scenario: Scenario
+        /// Its failing run.
         public var result: RunResult
+        /// The reductions taken, in order.
         public var steps: [String]
+        /// Simulated runs made.
         public var runs: Int
     }
 
@@ -74,7 +79,7 @@ public struct Shrinker: Sendable {
         }
         for (index, vm) in scenario.vms.enumerated() {
             for vcpus in Set([vm.vcpus / 2, vm.vcpus - 1]).sorted() where vcpus >= 1 && vcpus < vm.vcpus {
-                add("vm\(index): \(vcpus) VCPUs") { $0.vms[index].vcpus = vcpus }
+                add("vm\(index): \(vcpus) VCPU\(vcpus == 1 ? "" : "s")") { $0.vms[index].vcpus = vcpus }
             }
         }
         for cpus in Set([scenario.cpus / 2, scenario.cpus - 1]).sorted() where cpus >= 1 && cpus < scenario.cpus {
@@ -108,6 +113,7 @@ public struct Shrinker: Sendable {
 
 /// How large a scenario is, measure by measure: shrinking never makes one larger.
 public struct ShrinkSize: Hashable, Sendable, CustomStringConvertible {
+    /// VMs, VCPUs over all VMs, physical CPUs, faults injected.
     public var vms: Int
     public var vcpus: Int
     public var cpus: Int
@@ -118,6 +124,7 @@ public struct ShrinkSize: Hashable, Sendable, CustomStringConvertible {
     public var hostPerf: Int
     public var migrator: Int
 
+    /// The measures of `scenario`.
     public init(_ scenario: Scenario) {
         vms = scenario.vms.count
         vcpus = scenario.vcpuCount

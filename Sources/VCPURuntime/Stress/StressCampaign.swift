@@ -13,12 +13,15 @@ import Synchronization
 public struct StressCampaign: Sendable {
     /// The scenario every seed runs, its seed replaced by the seed's.
     public var scenario: Scenario
+    /// The seeds it runs.
     public var seeds: SeedPlan
     /// Threads running seeds at once.
     public var jobs: Int
     /// Wall-clock nanoseconds after which no new seed starts (nil: none).
     public var wallLimit: UInt64?
 
+    /// A campaign of `seeds` of `scenario` on `jobs` threads, starting no seed after `wallLimit`
+    /// nanoseconds of wall time.
     public init(scenario: Scenario, seeds: SeedPlan, jobs: Int, wallLimit: UInt64? = nil) {
         self.scenario = scenario
         self.seeds = seeds
@@ -95,6 +98,7 @@ private final class CampaignState: Sendable {
 
 /// How far a campaign has come, for a progress line.
 public struct StressProgress: Sendable {
+    /// Seeds run to their end, and how many failed.
     public var seedsRun: UInt64
     public var failures: Int
     /// Wall-clock seconds since the campaign started.
@@ -106,6 +110,7 @@ public struct StressProgress: Sendable {
 
 /// A seed whose run was not clean: why, and the run (its schedule decisions and event trail).
 public struct SeedFailure: Sendable {
+    /// The seed, why its run is not clean, and the run.
     public let seed: UInt64
     public let failure: RunFailure
     public let result: RunResult
@@ -128,6 +133,7 @@ public struct StressSummary: Sendable {
     public var failures: [SeedFailure] = []
     public var wallSeconds: Double = 0
 
+    /// An empty summary, which the workers add to.
     public init() {}
 
     /// The lowest failing seed, the one to replay.
