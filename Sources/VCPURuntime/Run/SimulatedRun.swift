@@ -55,22 +55,23 @@ public struct SimulatedRun: Sendable {
     public struct Result: Sendable {
         /// Each VCPU's guest at the end, in VM then VCPU order.
         public var guests: [(id: VCPUID, guest: GuestState)]
-        public var exits: ExitCounts
-        public var violations: [SPEViolation]
-        /// The runtime rules broken.
-        public var runtimeViolations: [RuntimeViolation]
-        /// The report of the first SPE rule broken (the run stops at it).
-        public var report: ViolationReport?
-        public var eventsChecked: UInt64
-        public var migrations: Int
-        public var escapedJobs: Int
-        public var outcome: SimulatedPlatform.Outcome
-        /// The lane picked at every scheduling decision.
-        public var decisions: [UInt16]
-        /// Virtual time at the end.
-        public var endTime: UInt64
         /// Everything the run counted.
         public var figures: RunResult
+
+        public var exits: ExitCounts { figures.exits }
+        public var violations: [SPEViolation] { figures.violations }
+        /// The runtime rules broken.
+        public var runtimeViolations: [RuntimeViolation] { figures.runtimeViolations }
+        /// The report of the first SPE rule broken (the run stops at it).
+        public var report: ViolationReport? { figures.report }
+        public var eventsChecked: UInt64 { figures.eventsChecked }
+        public var migrations: Int { Int(figures.migrations) }
+        public var escapedJobs: Int { figures.escapedJobs }
+        public var outcome: SimulatedPlatform.Outcome { figures.outcome }
+        /// The lane picked at every scheduling decision.
+        public var decisions: [UInt16] { figures.decisions }
+        /// Virtual time at the end.
+        public var endTime: UInt64 { figures.endTime }
     }
 
     /// Runs it to the end.
@@ -89,12 +90,6 @@ public struct SimulatedRun: Sendable {
             budget: budget ?? .duration(timeLimit))
         scenario.faults = faults
         let driven = plan.drive(on: platform, kind: .sim, scenario: scenario)
-        let figures = driven.result
-        return Result(
-            guests: driven.guests.compactMap { entry in entry.guest.map { (entry.id, $0) } },
-            exits: figures.exits, violations: figures.violations, runtimeViolations: figures.runtimeViolations,
-            report: figures.report, eventsChecked: figures.eventsChecked, migrations: Int(figures.migrations),
-            escapedJobs: figures.escapedJobs, outcome: figures.outcome, decisions: figures.decisions,
-            endTime: figures.endTime, figures: figures)
+        return Result(guests: driven.guests.compactMap { entry in entry.guest.map { (entry.id, $0) } }, figures: driven.result)
     }
 }
