@@ -296,8 +296,16 @@ public final class VirtualInterruptController: Sendable {
     /// acknowledge of an injected interrupt records its injection→delivery latency.
     /// - Throws: ``HostIRQError/vcpuNotInGuest(_:)``.
     public func guestAcknowledge() throws(HostIRQError) -> INTID {
+        try guestAcknowledgeReportingInjection().intid
+    }
+
+    /// ``guestAcknowledge()``, also telling when the acknowledged interrupt was injected (nil for
+    /// ``INTID/spurious``, and for an instance whose injection time was not kept): a trace draws
+    /// the interrupt from its injection to the guest that took it.
+    /// - Throws: ``HostIRQError/vcpuNotInGuest(_:)``.
+    public func guestAcknowledgeReportingInjection() throws(HostIRQError) -> (intid: INTID, injectedAt: UInt64?) {
         let now = clock.now()
-        return try mutate { (s) throws(HostIRQError) -> INTID in
+        return try mutate { (s) throws(HostIRQError) -> (intid: INTID, injectedAt: UInt64?) in
             guard s.isGuestRunning else { throw .vcpuNotInGuest(vcpu) }
             let running = s.listRegisters.filter { $0.state == .active }.map { Int($0.priority.rawValue) }.min() ?? 0x100
             var best: Int?
@@ -310,7 +318,7 @@ public final class VirtualInterruptController: Sendable {
                 }
                 best = n
             }
-            guard let n = best else { return INTID.spurious }
+            guard let n = best else { return (INTID.spurious, nil) }
             s.listRegisters[n].state = .active
             let i = try entryIndex(s.listRegisters[n].intid, in: s)
             if s.entries[i].state.handle(.acknowledge) != .acknowledged {
@@ -320,13 +328,14 @@ public final class VirtualInterruptController: Sendable {
             }
             s.entries[i].stats.delivered += 1
             s.totals.delivered += 1
-            if let t = s.entries[i].injectedAt {
+            let injectedAt = s.entries[i].injectedAt
+            if let t = injectedAt {
                 let latency = now >= t ? now - t : 0
                 s.entries[i].stats.latency.record(latency)
                 s.totals.latency.record(latency)
                 s.entries[i].injectedAt = nil
             }
-            return s.listRegisters[n].intid
+            return (s.listRegisters[n].intid, injectedAt)
         }
     }
 

@@ -108,6 +108,8 @@ extension PhysicalCPU {
                 // A management event the exit's drain raised happened at the exit.
                 if device.unit.counters.managementEvents > managementEvents { figures.speManagementEvent(at: exitTime) }
                 noteKick(&figures, exitedAt: exitTime)
+                trace?.guestRun(vcpu.id, from: entry, to: exitTime, syndrome: syndrome, eventsAtEntry: managementEvents,
+                    eventsAtExit: device.unit.counters.managementEvents)
                 _ = try? vgic.exitGuest()
                 figures.runtime += platform.now() - entry
                 exitedAt = exitTime
@@ -129,6 +131,7 @@ extension PhysicalCPU {
             checkDelivery(vcpu, guest, vgic: vgic)
             figures.bufferStopped(vcpu.spe.memory.PMBSR.S, at: platform.now())
             device.runHost(hostOperationsPerExit, now: platform.now())
+            trace?.noteManagementEvents(total: device.unit.counters.managementEvents, at: platform.now())
             syncLine()
             if !device.checker.violations.isEmpty { checker.requestStop() }
             let busy = platform.now()
@@ -306,6 +309,7 @@ extension PhysicalCPU {
         if device.unit.pmbirq {
             // The operation that raised `S` was the last to run.
             figures.speManagementEvent(at: start + ran * nanosecondsPerOperation)
+            trace?.noteManagementEvents(total: device.unit.counters.managementEvents, at: start + ran * nanosecondsPerOperation)
             return .irq(.spePMBIRQ)
         }
         if interface.hasDeliverableInterrupt { return .irq(.kick) }
@@ -317,9 +321,12 @@ extension PhysicalCPU {
     /// The guest takes a pending virtual interrupt (its interrupts are unmasked outside handlers):
     /// its handler's steps, then the end-of-interrupt, run before what it was doing.
     private func deliverInterrupt(_ guest: inout GuestState, _ figures: inout VCPUFigures, vgic: VirtualInterruptController) {
-        guard !guest.interruptsMasked, vgic.hasPendingInterrupt, let intid = try? vgic.guestAcknowledge(), intid != .spurious else { return }
+        guard !guest.interruptsMasked, vgic.hasPendingInterrupt, let (intid, injectedAt) = try? vgic.guestAcknowledgeReportingInjection(),
+            intid != .spurious
+        else { return }
         guest.interruptsTaken[intid.rawValue, default: 0] += 1
         let now = platform.now()
+        trace?.record(.virtualInterrupt(figures.id, intid, raisedAt: injectedAt), at: now)
         if intid == .virtualTimer, let deadline = guest.timerDeadline, now >= deadline {
             figures.timerHandled(deadline: deadline, at: now)
         }

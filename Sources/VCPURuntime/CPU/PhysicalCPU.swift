@@ -47,12 +47,17 @@ public actor PhysicalCPU {
     private var stoppedSessions = HostFigures()
     /// The virtual interface of the VCPU that ran here last.
     var lastInterface: VirtualInterruptController?
+    /// What the CPU records for the run's trace (nil: the run is not traced). Each hook is one
+    /// check of this per guest run, exit or interrupt taken, so an untraced run pays nothing more.
+    let trace: TraceBuffer?
 
     public init(
         index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
-        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200, faults: CPUFaults = CPUFaults()
+        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200, faults: CPUFaults = CPUFaults(),
+        traceLimit: Int? = nil
     ) throws(HostIRQError) {
         self.index = index
+        trace = traceLimit.map { TraceBuffer(cpu: index, limit: $0) }
         self.faults = faults
         self.hostOperationsPerExit = hostOperationsPerExit
         self.checker = checker
@@ -161,6 +166,7 @@ public actor PhysicalCPU {
             stoppedSessions.interruptsHandled += stopped.interruptsHandled
         }
         syncLine()
+        trace?.noteManagementEvents(total: device.unit.counters.managementEvents, at: platform.now())
         takeInterrupts()
     }
 
@@ -187,7 +193,8 @@ public actor PhysicalCPU {
     /// HostIRQ) exit after exit instead of stopping the model.
     func takeInterrupts() {
         for _ in 0..<Self.interruptsPerExit {
-            guard interface.hasDeliverableInterrupt, case .taken = try? interface.takeInterrupt() else { return }
+            guard interface.hasDeliverableInterrupt, case .taken(let intid, _, _) = try? interface.takeInterrupt() else { return }
+            trace?.record(.physicalInterrupt(intid), at: platform.now())
         }
     }
 

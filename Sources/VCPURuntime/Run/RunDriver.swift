@@ -31,6 +31,8 @@ struct RunPlan: Sendable {
     var timeLimit: UInt64
     /// The latencies that keep cyclictest's 1 µs buckets as well.
     var linearBuckets: LinearBucketRequest? = nil
+    /// The most records the run's trace keeps (nil: the run is not traced; ``RunTrace``).
+    var traceLimit: Int? = nil
 }
 
 /// What a driven run leaves: its figures and each VCPU's final guest (nil for a VCPU that never
@@ -64,6 +66,8 @@ extension RunPlan {
             control.end()
         }
         let scheduler = HostScheduler(cpus: cpus)
+        let traceShare = traceLimit.map { RunTrace.share(of: $0, cpus: cpus) }
+        if let traceShare { scheduler.startTracing(limit: traceShare, clock: PlatformClock(platform)) }
         let schedule = SliceSchedule(timeSlice: timeSlice, scheduler: scheduler, run: control)
         let ledger = FaultLedger()
         let cpuFaults = (0..<cpus).map { _ in CPUFaults(ledger: ledger) }
@@ -73,7 +77,7 @@ extension RunPlan {
             distributor = try Distributor(cpuCount: cpus)
             for index in 0..<cpus {
                 physical.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor, seed: seed,
-                    mutation: mutation, checker: checker, faults: cpuFaults[index]))
+                    mutation: mutation, checker: checker, faults: cpuFaults[index], traceLimit: traceShare))
             }
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
@@ -202,6 +206,13 @@ extension RunPlan {
         var taken = ledger.snapshot
         taken[.guestMisprogram] = result.drivers.misprogrammed
         for (kind, interval) in scenario.faults where interval > 0 { result.faults[kind] = taken[kind] ?? 0 }
+        if let traceLimit {
+            // The platform has stopped: no CPU records any more.
+            result.trace = RunTrace(
+                platform: kind, seed: seed, cpus: cpus, vcpus: members.map(\.vcpu.id),
+                logs: physicalCPUs.compactMap { $0.trace?.contents } + [scheduler.traceLog].compactMap { $0 }, limit: traceLimit,
+                endTime: result.endTime, runtimeViolations: result.runtimeViolations, speViolations: result.violations)
+        }
         return DrivenRun(result: result, guests: members.indices.map { (members[$0].vcpu.id, finals[$0]?.guest) })
     }
 }

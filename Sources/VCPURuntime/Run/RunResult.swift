@@ -55,6 +55,9 @@ public struct RunResult: Sendable {
     /// Each VCPU's figures, in VM then VCPU order.
     public var vcpus: [VCPUFigures] = []
 
+    /// The run's trace, when it was traced (``ScenarioRun/traceLimit``).
+    public var trace: RunTrace?
+
     /// Simulated platform: the lane picked at every scheduling decision, and jobs that escaped it.
     public var decisions: [UInt16] = []
     public var escapedJobs = 0

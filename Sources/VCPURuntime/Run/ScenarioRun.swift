@@ -9,6 +9,9 @@ public struct ScenarioRun: Sendable {
     public var linearBuckets: LinearBucketRequest?
     /// Live platform: cyclictest's measures for fair latency figures (none by default).
     public var measures = LiveMeasures()
+    /// Trace the run, keeping at most this many records (``RunResult/trace``); nil, the default:
+    /// no trace.
+    public var traceLimit: Int?
 
     public init(scenario: Scenario, platform: PlatformKind) {
         self.scenario = scenario
@@ -64,7 +67,8 @@ public struct ScenarioRun: Sendable {
             },
             seed: scenario.seed, migrateEvery: scenario.migrateEvery, timeSlice: scenario.timeSlice,
             hostPerf: scenario.hostPerf, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
-            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget), linearBuckets: linearBuckets)
+            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget), linearBuckets: linearBuckets,
+            traceLimit: traceLimit)
         switch platform {
         case .sim:
             let platform = SimulatedPlatform(

@@ -26,14 +26,18 @@ enum LatencyCommand {
             "platform (cyclictest -p 80 -m holds all three): each is taken where this process may, and the",
             "report says which were in effect and why not; none fails the run.",
             "",
+        ] + TraceOptions.help + [
+            "",
             "Exit status: 0 the run ended cleanly with no rule broken; 1 a rule broke or the run did not",
-            "end cleanly; 2 bad flags or a bad scenario file.",
+            "end cleanly; 2 bad flags, a bad scenario file or a trace that cannot be written.",
         ],
         options: LatencyOptions.flags,
         action: { options in
             let plan: LatencyPlan
+            let trace: TraceOptions.Request?
             do throws(ToolError) {
                 plan = try LatencyPlan(options)
+                trace = try TraceOptions.request(options)
             } catch {
                 Console.report(error, command: "latency")
                 return .badInput
@@ -41,11 +45,13 @@ enum LatencyCommand {
             var run = ScenarioRun(scenario: plan.scenario, platform: plan.platform)
             run.linearBuckets = plan.histogram.map { LinearBucketRequest(bound: $0) }
             run.measures = plan.measures
+            run.traceLimit = trace?.limit
             let result = run.run()
             let report = LatencyReport(
                 result: result, plan: plan, replay: LatencyReport.replay(arguments: options.arguments, seed: plan.scenario.seed),
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
+            guard TraceOptions.write(result, trace, command: "latency", arguments: options.arguments) else { return .badInput }
             return report.status
         })
 }

@@ -12,26 +12,34 @@ enum ReplayCommand {
             "A replay file is refused if another format version or another build of spe-vm wrote it (a",
             "seed replays only on the build that found it: debug and release builds schedule differently).",
             "",
+            "",
+        ] + TraceOptions.help + [
+            "",
             "Exit status: 1 the failure reproduced (same rule, same event); 0 it did not (the output says",
             "where the run went another way); 2 the file is unreadable, corrupt, or from another version",
-            "or build.",
+            "or build, or the trace cannot be written.",
         ],
-        options: [], operands: "FILE", operandLimit: 1,
+        options: TraceOptions.flags, operands: "FILE", operandLimit: 1,
         action: { options in
             guard let path = options.operands.first else {
                 Console.report(.missingOperand(command: "replay", expected: "a replay file (spe-vm stress --out DIR writes DIR/replay.json)"), command: "replay")
                 return .badInput
             }
             let file: ReplayFile
+            let trace: TraceOptions.Request?
             do throws(ToolError) {
                 file = try ReplayFile.read(path: path)
+                trace = try TraceOptions.request(options)
             } catch {
                 Console.report(error, command: "replay")
                 return .badInput
             }
-            let result = ScenarioRun(scenario: file.scenario, platform: .sim).run()
+            var run = ScenarioRun(scenario: file.scenario, platform: .sim)
+            run.traceLimit = trace?.limit
+            let result = run.run()
             let outcome = ReplayOutcome(file: file, rerun: result)
             Console.out(outcome.lines(file: file, rerun: result).joined(separator: "\n"))
+            guard TraceOptions.write(result, trace, command: "replay", arguments: options.arguments) else { return .badInput }
             return outcome == .reproduced ? .violations : .success
         })
 }

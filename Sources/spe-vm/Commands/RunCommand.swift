@@ -30,24 +30,31 @@ enum RunCommand {
             "replaces the file's VM sections by VMs built round robin. --json's 'config' is a scenario",
             "file that runs the same scenario again.",
             "",
+        ] + TraceOptions.help + [
+            "",
             "Exit status: 0 no rule broken and the run ended cleanly; 1 a rule broken (each violation",
             "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
-            "livelock); 2 bad flags or a bad scenario file.",
+            "livelock); 2 bad flags, a bad scenario file or a trace that cannot be written.",
         ],
-        options: RunOptions.flags,
+        options: RunOptions.flags + TraceOptions.flags,
         action: { options in
             let plan: (scenario: Scenario, platform: PlatformKind)
+            let trace: TraceOptions.Request?
             do throws(ToolError) {
                 plan = try settings(options).plan()
+                trace = try TraceOptions.request(options)
             } catch {
                 Console.report(error, command: "run")
                 return .badInput
             }
-            let result = ScenarioRun(scenario: plan.scenario, platform: plan.platform).run()
+            var run = ScenarioRun(scenario: plan.scenario, platform: plan.platform)
+            run.traceLimit = trace?.limit
+            let result = run.run()
             let report = RunReport(
                 result: result, replay: RunReport.replay(arguments: options.arguments, seed: plan.scenario.seed),
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
+            guard TraceOptions.write(result, trace, command: "run", arguments: options.arguments) else { return .badInput }
             return report.status
         })
 
