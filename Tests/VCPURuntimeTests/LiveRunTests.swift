@@ -84,4 +84,22 @@ import Testing
         #expect(first.rule == SPEMutation.noServiceClearOnExit.rule)
         #expect(result.report != nil)
     }
+
+    /// A traced run on real threads: the trace is read back and holds what holds whatever the
+    /// schedule: guest runs on one CPU never overlap, flows pair up, run queues move by one, and
+    /// the counts are the run's.
+    @Test func aTracedRunOnRealThreadsTracesWhatItCounted() throws {
+        var run = ScenarioRun(scenario: Self.scenario(budget: .duration(60_000_000)), platform: .live)
+        run.traceLimit = RunTrace.defaultLimit
+        let result = run.run()
+        #expect(result.outcome == .finished)
+        Self.expectConserved(result)
+        let trace = try #require(result.trace)
+        #expect(trace.platform == .live)
+        let parsed = try ParsedTrace(trace.chromeTraceJSON)
+        parsed.expectWellFormed(cpus: 2, vcpus: 6)
+        parsed.expectCounts(of: result)
+        #expect(trace.counts.guestRuns > 0)
+        #expect(trace.counts.flows <= trace.counts.virtualInterrupts)
+    }
 }

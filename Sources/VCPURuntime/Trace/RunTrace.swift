@@ -20,8 +20,8 @@ public struct RunTrace: Sendable {
     /// The physical CPUs, and the VCPUs in VM then VCPU order.
     public let cpus: Int
     public let vcpus: [VCPUID]
-    /// Every record kept, by time (records of one time in the order: guest runs, run-queue
-    /// depths, the rest; then as recorded).
+    /// Every record kept, by time (records of one time in the order: run-queue depths, guest
+    /// runs, the rest; then as recorded).
     public let records: [TraceRecord]
     /// The most records the trace could hold.
     public let limit: Int
@@ -111,12 +111,13 @@ public struct RunTrace: Sendable {
 }
 
 extension TraceRecord.Event {
-    /// The order of records of one time: a guest run first (so what happened at its start lies
-    /// inside it), then the run queue's depth, then the rest.
+    /// The order of records of one time: the run queue's depth first (a VCPU is placed on its CPU
+    /// before it enters), then a guest run (so what happened at its start lies inside it), then
+    /// the rest.
     var rank: Int {
         switch self {
-        case .guestRun: 0
-        case .runQueue: 1
+        case .runQueue: 0
+        case .guestRun: 1
         default: 2
         }
     }

@@ -29,7 +29,7 @@ enum LatencyCommand {
         ] + TraceOptions.help + [
             "",
             "Exit status: 0 the run ended cleanly with no rule broken; 1 a rule broke or the run did not",
-            "end cleanly; 2 bad flags, a bad scenario file or a trace that cannot be written.",
+            "end cleanly; 2 bad flags or a bad scenario file, or a trace file that cannot be written.",
         ],
         options: LatencyOptions.flags,
         action: { options in

@@ -34,7 +34,7 @@ enum RunCommand {
             "",
             "Exit status: 0 no rule broken and the run ended cleanly; 1 a rule broken (each violation",
             "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
-            "livelock); 2 bad flags, a bad scenario file or a trace that cannot be written.",
+            "livelock); 2 bad flags or a bad scenario file, or a trace file that cannot be written.",
         ],
         options: RunOptions.flags + TraceOptions.flags,
         action: { options in
