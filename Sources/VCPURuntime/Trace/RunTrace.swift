@@ -15,6 +15,7 @@ public struct RunTrace: Sendable {
     /// A run's trace holds at most this many records unless told otherwise (`--trace-limit`).
     public static let defaultLimit = 1_000_000
 
+    /// The platform the run ran on, and its seed.
     public let platform: PlatformKind
     public let seed: UInt64
     /// The physical CPUs, and the VCPUs in VM then VCPU order.
@@ -80,19 +81,25 @@ public struct RunTrace: Sendable {
         }.map { kept[$0] }
     }
 
-    /// How many records of each kind the trace holds.
+    /// Records by kind.
     public struct Counts: Hashable, Sendable {
+        /// Guest runs: one per entry.
         public var guestRuns = 0
+        /// Physical interrupts the host took, and virtual interrupts the guests took.
         public var physicalInterrupts = 0
         public var virtualInterrupts = 0
         /// Virtual interrupts whose injection time is known: each is a flow from its injection to the
         /// guest run that took it.
         public var flows = 0
+        /// The SPE units' hardware management events.
         public var managementEvents = 0
+        /// Changes of a run queue's depth.
         public var runQueueSamples = 0
+        /// No record.
         public init() {}
     }
 
+    /// How many records of each kind the trace holds.
     public var counts: Counts {
         var counts = Counts()
         for record in records {

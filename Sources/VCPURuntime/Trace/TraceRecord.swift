@@ -18,10 +18,13 @@ public struct TraceRecord: Hashable, Sendable {
         case runQueue(depth: Int)
     }
 
+    /// Platform time in nanoseconds (a guest run's entry).
     public var time: UInt64
+    /// The physical CPU it happened on (for a run-queue depth: whose queue).
     public var cpu: Int
     public var event: Event
 
+    /// A record of `event` at `time` on `cpu`.
     public init(time: UInt64, cpu: Int, event: Event) {
         self.time = time
         self.cpu = cpu

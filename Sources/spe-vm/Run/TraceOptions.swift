@@ -15,7 +15,7 @@ enum TraceOptions {
     /// The trace's flags, in the order `--help` lists them.
     static let flags = [trace, limit]
 
-    /// The most records a trace may be asked to keep (a record takes about 48 bytes while the run
+    /// The most records a trace may be asked to keep (a record takes 56 bytes while the run
     /// goes on, and 100–250 bytes of JSON).
     static let maximumLimit = 100_000_000
 
