@@ -252,6 +252,27 @@ import Testing
         #expect(l.count == 3 && l.minimum == 30 && l.maximum == 250 && l.sum == 380)
     }
 
+    @Test func anAcknowledgeReportsWhenItsInterruptWasInjected() throws {
+        let (_, v, clock) = try make()
+        try v.setLevel(timer, high: true, hwLinked: true)
+        clock.advance(by: 100)
+        try v.enterGuest(on: 0)
+        let taken = try v.guestAcknowledgeReportingInjection()
+        #expect(taken.intid == timer && taken.injectedAt == 1_000)
+        // Nothing left: spurious, with no injection time.
+        let none = try v.guestAcknowledgeReportingInjection()
+        #expect(none.intid == .spurious && none.injectedAt == nil)
+        try v.setLevel(timer, high: false, hwLinked: true)
+        _ = try v.guestEndOfInterrupt(timer)
+        try v.exitGuest()
+        // A level that dropped while the guest ran is still taken, but its injection was forgotten.
+        try v.setLevel(spe, high: true)
+        try v.enterGuest(on: 0)
+        try v.setLevel(spe, high: false)
+        let stale = try v.guestAcknowledgeReportingInjection()
+        #expect(stale.intid == spe && stale.injectedAt == nil)
+    }
+
     @Test func wakeCallbackAndKickRunWithNoLockHeld() throws {
         let (d, v, _) = try make()
         let seen = CallLog<VCPULocation>()
