@@ -15,16 +15,21 @@ enum ReplayCommand {
             "Exit status: 1 the failure reproduced (same rule, same event); 0 it did not (the output says",
             "where the run went another way); 2 the file is unreadable, corrupt, or from another version",
             "or build.",
+            "",
+            "--plot FILE.svg also writes the re-run's latency histograms as an SVG figure (see 'spe-vm",
+            "latency --help'); it cannot be written: exit status 2.",
         ],
-        options: [], operands: "FILE", operandLimit: 1,
+        options: [LatencyPlot.option], operands: "FILE", operandLimit: 1,
         action: { options in
             guard let path = options.operands.first else {
                 Console.report(.missingOperand(command: "replay", expected: "a replay file (spe-vm stress --out DIR writes DIR/replay.json)"), command: "replay")
                 return .badInput
             }
             let file: ReplayFile
+            let plot: String?
             do throws(ToolError) {
                 file = try ReplayFile.read(path: path)
+                plot = try LatencyPlot.destination(options)
             } catch {
                 Console.report(error, command: "replay")
                 return .badInput
@@ -32,6 +37,8 @@ enum ReplayCommand {
             let result = ScenarioRun(scenario: file.scenario, platform: .sim).run()
             let outcome = ReplayOutcome(file: file, rerun: result)
             Console.out(outcome.lines(file: file, rerun: result).joined(separator: "\n"))
+            let command = (["spe-vm", "replay", path]).map(RunReport.shellQuoted).joined(separator: " ")
+            guard LatencyPlot(result: result, command: command).write(to: plot, command: "replay") else { return .badInput }
             return outcome == .reproduced ? .violations : .success
         })
 }

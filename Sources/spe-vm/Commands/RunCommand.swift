@@ -30,15 +30,20 @@ enum RunCommand {
             "replaces the file's VM sections by VMs built round robin. --json's 'config' is a scenario",
             "file that runs the same scenario again.",
             "",
+            "--plot FILE.svg also writes the run's latency histograms as an SVG figure (a panel per latency",
+            "kind, as 'spe-vm latency' measures them; written atomically, checked writable before the run).",
+            "",
             "Exit status: 0 no rule broken and the run ended cleanly; 1 a rule broken (each violation",
             "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
             "livelock); 2 bad flags or a bad scenario file.",
         ],
-        options: RunOptions.flags,
+        options: RunOptions.flags + [LatencyPlot.option],
         action: { options in
             let plan: (scenario: Scenario, platform: PlatformKind)
+            let plot: String?
             do throws(ToolError) {
                 plan = try settings(options).plan()
+                plot = try LatencyPlot.destination(options)
             } catch {
                 Console.report(error, command: "run")
                 return .badInput
@@ -48,6 +53,7 @@ enum RunCommand {
                 result: result, replay: RunReport.replay(arguments: options.arguments, seed: plan.scenario.seed),
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
+            guard LatencyPlot(result: result, command: report.replay).write(to: plot, command: "run") else { return .badInput }
             return report.status
         })
 
