@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VCPURuntime
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -323,6 +324,15 @@ struct PlotTests {
         let result = try ToolProcess.run([command, "--help"])
         #expect(result.status == 0)
         #expect(result.stdoutLines.contains { $0.hasPrefix("  --plot FILE.svg ") })
+    }
+
+    @Test("a run that recorded no latency gives a well-formed figure that says so, every kind named as not drawn")
+    func noSamples() throws {
+        let plot = LatencyPlot(figures: LatencyFigures(), platform: .sim, captions: ["command: none"])
+        let svg = try XMLTreeReader.parse(Data(plot.svg.utf8))
+        #expect(svg.elements(class: "series").isEmpty)
+        #expect(svg.elements(class: "empty").map(\.text) == ["no latency sample was recorded"])
+        #expect(svg.elements(class: "note").map(\.text) == ["not drawn, no samples: " + Self.allKinds.joined(separator: ", ")])
     }
 
     // MARK: The atomic writer

@@ -35,6 +35,7 @@ struct LatencyPlot: Sendable {
         self.captions = captions
     }
 
+    /// The figure of `figures`, with `captions` under its title.
     init(figures: LatencyFigures, platform: PlatformKind, captions: [String]) {
         self.figures = figures
         self.platform = platform
