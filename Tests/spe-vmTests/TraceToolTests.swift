@@ -212,6 +212,28 @@ struct TraceToolTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o644)
     }
 
+    /// The write gets as far as its temporary file, then the rename fails (a non-empty directory
+    /// is in the way): the temporary file is removed and what was there is untouched.
+    @Test func aWriteWhoseRenameFailsLeavesNothingBehind() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let blocked = scratch.path("blocked.svg")
+        try FileManager.default.createDirectory(atPath: blocked, withIntermediateDirectories: false)
+        _ = try scratch.write("blocked.svg/inside", "kept\n")
+        let before = try FileManager.default.subpathsOfDirectory(atPath: scratch.url.path).sorted()
+        #expect(throws: ToolError.unwritableFile(path: blocked, reason: "cannot replace it: " + String(cString: strerror(EISDIR)))) {
+            try TextFile.writeAtomically(Data("figure".utf8), to: blocked)
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: scratch.url.path).sorted() == before)
+        #expect(try String(contentsOfFile: scratch.path("blocked.svg/inside"), encoding: .utf8) == "kept\n")
+
+        let missing = scratch.path("missing/x.svg")
+        let reason = "cannot create a file in '\(scratch.path("missing"))': " + String(cString: strerror(ENOENT))
+        #expect(throws: ToolError.unwritableFile(path: missing, reason: reason)) {
+            try TextFile.writeAtomically(Data("figure".utf8), to: missing)
+        }
+    }
+
     @Test func aWriteThroughASymlinkReplacesItsTarget() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }

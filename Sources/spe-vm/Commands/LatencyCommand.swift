@@ -26,18 +26,25 @@ enum LatencyCommand {
             "platform (cyclictest -p 80 -m holds all three): each is taken where this process may, and the",
             "report says which were in effect and why not; none fails the run.",
             "",
+            "--plot FILE.svg also writes the histograms as a self-contained SVG figure: a panel per latency",
+            "kind on one log latency axis (0 at its left end when the values reach it), log sample counts,",
+            "p50 … p99.99 marked and listed, kinds with no sample named in a note. It is written atomically",
+            "(a temporary file renamed over FILE); its directory is checked before the run.",
+            "",
         ] + TraceOptions.help + [
             "",
             "Exit status: 0 the run ended cleanly with no rule broken; 1 a rule broke or the run did not",
-            "end cleanly; 2 bad flags or a bad scenario file, or a trace file that cannot be written.",
+            "end cleanly; 2 bad flags or a bad scenario file, or a trace or plot file that cannot be written.",
         ],
         options: LatencyOptions.flags,
         action: { options in
             let plan: LatencyPlan
             let trace: TraceOptions.Request?
+            let plot: String?
             do throws(ToolError) {
                 plan = try LatencyPlan(options)
                 trace = try TraceOptions.request(options)
+                plot = try LatencyPlot.destination(options)
             } catch {
                 Console.report(error, command: "latency")
                 return .badInput
@@ -52,6 +59,10 @@ enum LatencyCommand {
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
             guard TraceOptions.write(result, trace, command: "latency", arguments: options.arguments) else { return .badInput }
+            let measures = result.platform == .live || !plan.measures.isEmpty ? report.measuresText : nil
+            guard LatencyPlot(result: result, command: report.replay, measures: measures).write(to: plot, command: "latency") else {
+                return .badInput
+            }
             return report.status
         })
 }

@@ -17,9 +17,12 @@ enum ReplayCommand {
             "",
             "Exit status: 1 the failure reproduced (same rule, same event); 0 it did not (the output says",
             "where the run went another way); 2 the file is unreadable, corrupt, or from another version",
-            "or build, or the trace cannot be written.",
+            "or build, or the trace or plot cannot be written.",
+            "",
+            "--plot FILE.svg also writes the re-run's latency histograms as an SVG figure (see 'spe-vm",
+            "latency --help').",
         ],
-        options: TraceOptions.flags, operands: "FILE", operandLimit: 1,
+        options: [LatencyPlot.option] + TraceOptions.flags, operands: "FILE", operandLimit: 1,
         action: { options in
             guard let path = options.operands.first else {
                 Console.report(.missingOperand(command: "replay", expected: "a replay file (spe-vm stress --out DIR writes DIR/replay.json)"), command: "replay")
@@ -27,9 +30,11 @@ enum ReplayCommand {
             }
             let file: ReplayFile
             let trace: TraceOptions.Request?
+            let plot: String?
             do throws(ToolError) {
                 file = try ReplayFile.read(path: path)
                 trace = try TraceOptions.request(options)
+                plot = try LatencyPlot.destination(options)
             } catch {
                 Console.report(error, command: "replay")
                 return .badInput
@@ -40,6 +45,8 @@ enum ReplayCommand {
             let outcome = ReplayOutcome(file: file, rerun: result)
             Console.out(outcome.lines(file: file, rerun: result).joined(separator: "\n"))
             guard TraceOptions.write(result, trace, command: "replay", arguments: options.arguments) else { return .badInput }
+            let command = (["spe-vm", "replay", path]).map(RunReport.shellQuoted).joined(separator: " ")
+            guard LatencyPlot(result: result, command: command).write(to: plot, command: "replay") else { return .badInput }
             return outcome == .reproduced ? .violations : .success
         })
 }

@@ -30,19 +30,24 @@ enum RunCommand {
             "replaces the file's VM sections by VMs built round robin. --json's 'config' is a scenario",
             "file that runs the same scenario again.",
             "",
+            "--plot FILE.svg also writes the run's latency histograms as an SVG figure (a panel per latency",
+            "kind, as 'spe-vm latency' measures them; written atomically, checked writable before the run).",
+            "",
         ] + TraceOptions.help + [
             "",
             "Exit status: 0 no rule broken and the run ended cleanly; 1 a rule broken (each violation",
             "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
-            "livelock); 2 bad flags or a bad scenario file, or a trace file that cannot be written.",
+            "livelock); 2 bad flags or a bad scenario file, or a trace or plot file that cannot be written.",
         ],
-        options: RunOptions.flags + TraceOptions.flags,
+        options: RunOptions.flags + [LatencyPlot.option] + TraceOptions.flags,
         action: { options in
             let plan: (scenario: Scenario, platform: PlatformKind)
             let trace: TraceOptions.Request?
+            let plot: String?
             do throws(ToolError) {
                 plan = try settings(options).plan()
                 trace = try TraceOptions.request(options)
+                plot = try LatencyPlot.destination(options)
             } catch {
                 Console.report(error, command: "run")
                 return .badInput
@@ -55,6 +60,7 @@ enum RunCommand {
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
             guard TraceOptions.write(result, trace, command: "run", arguments: options.arguments) else { return .badInput }
+            guard LatencyPlot(result: result, command: report.replay).write(to: plot, command: "run") else { return .badInput }
             return report.status
         })
 

@@ -41,7 +41,7 @@ enum LatencyOptions {
     }
 
     /// Every flag of `spe-vm latency`, in the order `--help` lists them: the run's, then its own.
-    static let flags: [OptionSpec] = runFlags + [interval, loops, histogram, priority, mlock, pmQoS] + TraceOptions.flags
+    static let flags: [OptionSpec] = runFlags + [interval, loops, histogram, priority, mlock, pmQoS, LatencyPlot.option] + TraceOptions.flags
 }
 
 /// The defaults of `spe-vm latency` that differ from `spe-vm run`'s (``RunDefaults``).
