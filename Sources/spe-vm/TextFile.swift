@@ -98,6 +98,8 @@ enum TextFile {
                 }
                 guard written else { throw failure(path, "writing failed") }
             }
+            // Flushed before the rename, so a crash after it cannot leave the name on an empty file.
+            guard fsync(fd) == 0 else { throw failure(path, "writing failed") }
             closed = true
             guard close(fd) == 0 else { throw failure(path, "writing failed") }
             guard rename(temporary, target.path) == 0 else { throw failure(path, "cannot replace it") }

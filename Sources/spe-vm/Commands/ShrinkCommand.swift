@@ -55,11 +55,7 @@ enum ShrinkCommand {
         let shrunk = ReplayFile(
             build: .current, scenario: outcome.scenario, failure: ReplayFile.RecordedFailure(failure),
             decisions: outcome.result.decisions)
-        do {
-            try Data((shrunk.json.rendered + "\n").utf8).write(to: URL(fileURLWithPath: target))
-        } catch {
-            throw .unwritableFile(path: target, reason: error.localizedDescription)
-        }
+        try TextFile.writeAtomically(Data((shrunk.json.rendered + "\n").utf8), to: target)
         Console.out([
             "shrunk: \(ShrinkSize(file.scenario)) → \(ShrinkSize(outcome.scenario)) (\(outcome.runs) runs)",
             "steps: " + (outcome.steps.isEmpty ? "none: no smaller scenario broke the rule" : outcome.steps.joined(separator: ", ")),

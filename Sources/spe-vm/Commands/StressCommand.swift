@@ -140,11 +140,7 @@ enum StressCommand {
     }
 
     private static func write(_ text: String, to path: String) throws(ToolError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw .unwritableFile(path: path, reason: error.localizedDescription)
-        }
+        try TextFile.writeAtomically(Data(text.utf8), to: path)
     }
 
     private static func number(_ options: ParsedOptions, _ spec: OptionSpec) -> UInt64? {
