@@ -63,6 +63,7 @@ enum Bench {
         case .managementEvent: "managementEvent"
         case .guestRead(let id, _): "guestRead \(id)"
         case .bufferConsumed: "bufferConsumed"
+        case .foreignBytesConsumed: "foreignBytesConsumed"
         }
     }
 

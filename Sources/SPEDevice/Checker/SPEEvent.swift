@@ -40,18 +40,23 @@ public enum MemoryCause: String, Hashable, Sendable {
 }
 
 /// What the VCPU's SPE state is at a world-switch boundary: the checker compares it with what it
-/// has seen, so a change without an event is caught.
+/// has seen, so a change without an event is caught. (The sampling controls are not in it: their
+/// switch is checked by ``SPEEvent/exitBegan(_:)`` and ``SPEEvent/guestControlsLoaded(_:)``, and
+/// leaving them out keeps an event small enough to copy inline.)
 public struct VCPUSnapshot: Hashable, Sendable {
     public var vcpu: VCPUID
     public var hasSPE: Bool
     public var memory: BufferRegisters
     public var virtualLine: Bool
     public var pinned: Range<UInt64>?
-    public var controls: SamplingControls
 }
 
 /// One observable step of the SPE unit, the device or KVM's emulation. The rule checker sees
 /// nothing else.
+///
+/// Every payload is a plain value (no array, string or reference), so an event is trivially
+/// copyable: the device queues, checks and remembers tens of them per exit, and a payload that
+/// needs retaining made each of those copies go through the enum's value witness.
 public enum SPEEvent: Hashable, Sendable {
     // The world switch.
     case entryBegan(VCPUSnapshot)
@@ -89,5 +94,9 @@ public enum SPEEvent: Hashable, Sendable {
     case pinned(Range<UInt64>)
     case unpinned(Range<UInt64>)
     case guestRead(SPERegisterID, UInt64)
-    case bufferConsumed(owner: ProfilingContext, range: Range<UInt64>, foreign: [ShadowLog.Run])
+    /// A driver read the records in `range` of its buffer; a ``foreignBytesConsumed`` follows for
+    /// each run of bytes in it that another context wrote.
+    case bufferConsumed(owner: ProfilingContext, range: Range<UInt64>)
+    /// Of the `range` a driver of `owner` just read, `run` was written by another context.
+    case foreignBytesConsumed(owner: ProfilingContext, range: Range<UInt64>, run: ShadowLog.Run)
 }

@@ -133,10 +133,9 @@ public struct SPERuleChecker: Sendable {
         case .pinned(let range): audit.pinned = range
         case .unpinned: audit.pinned = nil
         case .guestRead(let id, let value): guestRead(id, value)
-        case .bufferConsumed(let owner, let range, let foreign):
-            for run in foreign {
-                report(.noForeignBytesInBuffer, "\(owner)'s buffer [\(hex64(range.lowerBound)), \(hex64(range.upperBound))) holds bytes [\(hex64(run.range.lowerBound)), \(hex64(run.range.upperBound))) written by \(run.writer)")
-            }
+        case .bufferConsumed: break
+        case .foreignBytesConsumed(let owner, let range, let run):
+            report(.noForeignBytesInBuffer, "\(owner)'s buffer [\(hex64(range.lowerBound)), \(hex64(range.upperBound))) holds bytes [\(hex64(run.range.lowerBound)), \(hex64(run.range.upperBound))) written by \(run.writer)")
         }
     }
 

@@ -208,8 +208,7 @@ public struct CPUSPEDevice: Sendable {
         _ vcpu: inout VCPUSPEContext, from start: UInt64, to end: UInt64
     ) -> Result<[DecodedRecord], SPEDeviceError> {
         let range = start..<max(start, end)
-        events.append(.bufferConsumed(owner: .guest(vcpu.id), range: range,
-            foreign: vcpu.memory.shadow.foreignRuns(in: range, owner: .guest(vcpu.id))))
+        consumed(range, of: vcpu.memory.shadow, owner: .guest(vcpu.id))
         flush(&vcpu.audit)
         let bytes = vcpu.memory.read(range)
         return Result { () throws(SPEDeviceError) in
@@ -277,8 +276,7 @@ public struct CPUSPEDevice: Sendable {
         limit.E = false
         unit.write(.PMBLIMITR_EL1, limit.rawValue, events: &events)
         let range = session.base..<min(session.limit, max(session.base, unit.buffer.PMBPTR.PTR))
-        events.append(.bufferConsumed(owner: .host(cpu: cpu), range: range,
-            foreign: session.memory.shadow.foreignRuns(in: range, owner: .host(cpu: cpu))))
+        consumed(range, of: session.memory.shadow, owner: .host(cpu: cpu))
         var records = 0
         do {
             let decoded = try RecordDecoder.decode(session.memory.read(range), maxSize: unit.maxRecordSize, allowTruncatedTail: true)
@@ -328,6 +326,15 @@ public struct CPUSPEDevice: Sendable {
         session.isPaused = false
         session.saved = nil
         host = session
+    }
+
+    /// A driver of `owner` reads `range` of its buffer: the read, then each run of bytes in it that
+    /// another context wrote, as the shadow log knows them.
+    private mutating func consumed(_ range: Range<UInt64>, of shadow: ShadowLog, owner: ProfilingContext) {
+        events.append(.bufferConsumed(owner: owner, range: range))
+        for run in shadow.foreignRuns(in: range, owner: owner) {
+            events.append(.foreignBytesConsumed(owner: owner, range: range, run: run))
+        }
     }
 
     private mutating func setOwner(_ owner: BufferOwner, tpms: Bool) {

@@ -22,7 +22,6 @@ public struct VCPUSPEContext: Sendable {
 
     /// A point-in-time view for the checker.
     func snapshot(hasSPE: Bool) -> VCPUSnapshot {
-        VCPUSnapshot(vcpu: id, hasSPE: hasSPE, memory: spe.memory, virtualLine: spe.virtualLine,
-            pinned: spe.pinned, controls: controls)
+        VCPUSnapshot(vcpu: id, hasSPE: hasSPE, memory: spe.memory, virtualLine: spe.virtualLine, pinned: spe.pinned)
     }
 }
