@@ -35,7 +35,15 @@ import Testing
         #expect(DecodedExit.unknown(abort).reason == nil)
     }
 
-    @Test func everyExitReasonIsDispatched() {
-        #expect(ExitReason.allCases.filter { PhysicalCPU.exitTable[$0] == nil } == [])
+    @Test func exitCountsKeepEveryReasonApart() {
+        var counts = ExitCounts()
+        for (n, reason) in ExitReason.allCases.enumerated() {
+            for _ in 0...n { counts.count(reason) }
+        }
+        #expect(ExitReason.allCases.map { counts[$0] } == [1, 2, 3, 4, 5, 6, 7])
+        #expect(counts.total == 28)
+        var doubled = counts
+        doubled.add(counts)
+        #expect(ExitReason.allCases.map { doubled[$0] } == [2, 4, 6, 8, 10, 12, 14])
     }
 }

@@ -205,4 +205,21 @@ import SPEDevice
         #expect(figures[.exit]?.histogram.linear == nil)
         #expect(figures[.kick] == nil)
     }
+
+    /// Every kind has its own series, listed in report order whatever order they were recorded in;
+    /// a kind whose series was removed is as if never recorded.
+    @Test func figuresKeepEveryKindApart() {
+        var figures = LatencyFigures()
+        for (n, kind) in LatencyKind.allCases.reversed().enumerated() {
+            for _ in 0...n { figures.record(kind, UInt64(n), endingAt: 1) }
+        }
+        #expect(figures.kinds == LatencyKind.allCases)
+        #expect(LatencyKind.allCases.map { figures[$0]?.histogram.count } == [8, 7, 6, 5, 4, 3, 2, 1])
+        #expect(LatencyKind.allCases.sorted(by: >) == LatencyKind.allCases.reversed())
+        var one = LatencyFigures()
+        one.record(.kick, 3, endingAt: 1)
+        one.setHistogram(LatencyHistogram(), for: .kick)
+        #expect(one == LatencyFigures())
+        #expect(one.kinds == [])
+    }
 }

@@ -197,7 +197,7 @@ public struct CPUSPEDevice: Sendable {
         precondition(loaded == vcpu.id && inGuest == nil, "cpu\(cpu) does not hold \(vcpu.id) outside the guest")
         guard AccessRoute.of(register, vmHasSPE: env.vm.hasSPE) == .trapped else { return .undefined }
         let outcome = TrapTable.forVM(hasSPE: env.vm.hasSPE).handle(
-            register.spec.encoding, write: value, context: &vcpu, env: env, events: &events)
+            register.encoding, write: value, context: &vcpu, env: env, events: &events)
         flush(&vcpu.audit)
         return outcome
     }

@@ -25,7 +25,7 @@ public struct TrapEntry: Sendable {
 
     public let register: SPERegisterID
     /// The encoding the guest's `MRS`/`MSR` names.
-    public var encoding: SystemRegisterEncoding { register.spec.encoding }
+    public var encoding: SystemRegisterEncoding { register.encoding }
     public var name: String { register.name }
     public let read: Read
     /// `nil` for a read-only register: a write is UNDEFINED.

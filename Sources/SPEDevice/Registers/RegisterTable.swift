@@ -27,12 +27,8 @@ public enum RegisterTable {
 
     /// The entry whose encoding is `encoding`, if the model knows the register.
     public static func entry(encoding: SystemRegisterEncoding) -> SPERegisterID? {
-        byEncoding[encoding]
+        SPERegisterID(encoding: encoding)
     }
-
-    /// Every register by its encoding, built once (each exit decodes a trapped access by it).
-    private static let byEncoding: [SystemRegisterEncoding: SPERegisterID] = Dictionary(
-        uniqueKeysWithValues: SPERegisterID.allCases.map { (entry($0).encoding, $0) })
 
     /// Every defect of the table: layout problems of each entry and duplicate names or encodings.
     public static var problems: [String] {

@@ -12,6 +12,20 @@ public enum SPERegisterID: UInt8, CaseIterable, Hashable, Sendable, CustomString
     /// The register's table entry.
     public var spec: RegisterSpec { RegisterTable.entry(self) }
 
+    /// The register's `MRS`/`MSR` encoding, from its table entry. Exits encode and decode trapped
+    /// accesses by it, so the encodings are kept apart from the entries (copying an entry retains
+    /// its name and fields).
+    public var encoding: SystemRegisterEncoding { Self.encodings[Int(rawValue)] }
+
+    /// The register whose encoding is `encoding`, if the model knows it.
+    public init?(encoding: SystemRegisterEncoding) {
+        guard let index = Self.encodings.firstIndex(of: encoding) else { return nil }
+        self.init(rawValue: UInt8(index))
+    }
+
+    /// Every register's encoding, in ``allCases`` order (the raw values count from 0).
+    private static let encodings = allCases.map { RegisterTable.entry($0).encoding }
+
     /// The register called `name` (architectural spelling, case-insensitive), if the model knows it.
     public init?(name: String) {
         let upper = name.uppercased()

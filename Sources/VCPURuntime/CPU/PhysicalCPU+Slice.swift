@@ -48,15 +48,22 @@ enum ExitAction: Sendable {
 }
 
 extension PhysicalCPU {
-    /// The dispatch table: exit reason → what KVM does.
-    static let exitTable: [ExitReason: ExitAction] = [
-        .sysreg: .emulateAccess, .irq: .hostInterrupt, .wfi: .block, .hypercall: .hypercall,
-        .maintenance: .reevaluateLevels, .preemption: .endSlice, .lockedMemory: .vmm,
-    ]
+    /// The dispatch table: exit reason → what KVM does (a switch, so every reason has an entry).
+    static func exitAction(_ reason: ExitReason) -> ExitAction {
+        switch reason {
+        case .sysreg: .emulateAccess
+        case .irq: .hostInterrupt
+        case .wfi: .block
+        case .hypercall: .hypercall
+        case .maintenance: .reevaluateLevels
+        case .preemption: .endSlice
+        case .lockedMemory: .vmm
+        }
+    }
 
     /// Runs the loaded VCPU's guest until it blocks, powers off, its slice ends at `sliceEnd` with
     /// another VCPU or job waiting for the CPU, a move is requested, or the run ends: entries and exits,
-    /// each exit decoded and dispatched by ``exitTable``. A slice that ends with nobody waiting
+    /// each exit decoded and dispatched by ``exitAction(_:)``. A slice that ends with nobody waiting
     /// goes on for another `timeSlice` (the host's tick is still an exit). `figures` are the VCPU's,
     /// updated and handed back: entries, exits, time in the guest, the latencies of
     /// ``LatencyKind`` that start or end here, and profiling blackout.
@@ -122,7 +129,7 @@ extension PhysicalCPU {
             syncLine(afterExit: true)
             takeInterrupts()
             end = dispatch(exit, &vcpu, &guest, environment: environment, sliceEnd: sliceEnd)
-            if case .sysreg(let encoding, read: true) = exit, encoding == SPERegisterID.PMBSR_EL1.spec.encoding,
+            if case .sysreg(let encoding, read: true) = exit, encoding == SPERegisterID.PMBSR_EL1.encoding,
                 vcpu.spe.memory.PMBSR.S
             {
                 figures.speSyndromeSeen()
@@ -171,7 +178,8 @@ extension PhysicalCPU {
         _ exit: DecodedExit, _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, environment: KVMEnvironment,
         sliceEnd: UInt64
     ) -> SliceEnd? {
-        guard let reason = exit.reason, let action = Self.exitTable[reason] else { return nil }
+        guard let reason = exit.reason else { return nil }
+        let action = Self.exitAction(reason)
         switch action {
         case .emulateAccess:
             guard case .sysreg(let encoding, _) = exit, let access = guest.pendingAccess,
@@ -235,7 +243,7 @@ extension PhysicalCPU {
                     guest.queue.pushFront(guest.workload.completed(register, .undefined))
                 case .trapped:
                     guest.pendingAccess = (register, value)
-                    return .trappedAccess(register.spec.encoding, read: value == nil)
+                    return .trappedAccess(register.encoding, read: value == nil)
                 }
             case .armTimer(let after):
                 let now = platform.now()

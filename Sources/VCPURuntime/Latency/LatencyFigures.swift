@@ -59,7 +59,9 @@ public struct LinearBucketRequest: Hashable, Sendable {
 /// kinds a run records take memory; everything is listed in ``LatencyKind`` order, never in
 /// hashing order.
 public struct LatencyFigures: Hashable, Sendable {
-    private var series: [LatencyKind: LatencySeries] = [:]
+    /// The series at each kind's ``LatencyKind/index`` (nil: no sample), empty until the first
+    /// sample. Exits record three latencies each, so a record is an index, not a hash of the kind.
+    private var series: [LatencySeries?] = []
     /// The kinds that keep cyclictest's linear buckets, if any.
     public let linearBuckets: LinearBucketRequest?
 
@@ -69,42 +71,57 @@ public struct LatencyFigures: Hashable, Sendable {
     }
 
     /// The kinds with samples, in report order.
-    public var kinds: [LatencyKind] { series.keys.sorted() }
+    public var kinds: [LatencyKind] { LatencyKind.allCases.filter { self[$0] != nil } }
 
     /// The series of `kind` (nil: no sample).
-    public subscript(kind: LatencyKind) -> LatencySeries? { series[kind] }
+    public subscript(kind: LatencyKind) -> LatencySeries? { series.isEmpty ? nil : series[kind.index] }
 
     /// The histogram of `kind` (empty when it has no sample).
     public func histogram(_ kind: LatencyKind) -> LatencyHistogram {
-        series[kind]?.histogram ?? LatencyHistogram()
+        self[kind]?.histogram ?? LatencyHistogram()
     }
 
     /// Records a latency of `kind` that ended at platform time `end`.
     public mutating func record(_ kind: LatencyKind, _ value: UInt64, endingAt end: UInt64) {
-        if series[kind] == nil { series[kind] = newSeries(kind) }
-        series[kind]!.record(value, endingAt: end)
+        let index = makeSeries(kind)
+        series[index]!.record(value, endingAt: end)
     }
 
     /// Adds `other`'s samples, kind by kind (a VCPU's into the run's).
     public mutating func merge(_ other: LatencyFigures) {
         for kind in other.kinds {
-            guard let theirs = other.series[kind] else { continue }
-            if series[kind] == nil { series[kind] = newSeries(kind) }
-            series[kind]!.merge(theirs)
+            guard let theirs = other[kind] else { continue }
+            series[makeSeries(kind)]!.merge(theirs)
         }
     }
 
     /// Sets `kind`'s histogram (a report built by hand); an empty one removes the kind.
     mutating func setHistogram(_ histogram: LatencyHistogram, for kind: LatencyKind) {
         guard histogram.count > 0 else {
-            series[kind] = nil
+            if !series.isEmpty { series[kind.index] = nil }
             return
         }
-        if series[kind] == nil { series[kind] = newSeries(kind) }
-        series[kind]!.replaceHistogram(histogram)
+        series[makeSeries(kind)]!.replaceHistogram(histogram)
     }
 
-    private func newSeries(_ kind: LatencyKind) -> LatencySeries {
-        LatencySeries(linearBound: linearBuckets.flatMap { $0.kinds.contains(kind) ? $0.bound : nil })
+    /// The index of `kind`'s series, made empty if it has none.
+    private mutating func makeSeries(_ kind: LatencyKind) -> Int {
+        if series.isEmpty { series = Array(repeating: nil, count: LatencyKind.allCases.count) }
+        let index = kind.index
+        if series[index] == nil {
+            series[index] = LatencySeries(linearBound: linearBuckets.flatMap { $0.kinds.contains(kind) ? $0.bound : nil })
+        }
+        return index
+    }
+
+    // Equal when they hold the same series: a kind never recorded and one whose series was
+    // removed are the same.
+    public static func == (a: LatencyFigures, b: LatencyFigures) -> Bool {
+        a.linearBuckets == b.linearBuckets && LatencyKind.allCases.allSatisfy { a[$0] == b[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(linearBuckets)
+        for kind in LatencyKind.allCases { hasher.combine(self[kind]) }
     }
 }

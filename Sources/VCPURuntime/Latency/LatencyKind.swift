@@ -41,7 +41,19 @@ public enum LatencyKind: String, CaseIterable, Hashable, Sendable, Comparable, C
     }
 
     /// The kinds in the order reports list them.
-    public static func < (a: LatencyKind, b: LatencyKind) -> Bool { a.order < b.order }
+    public static func < (a: LatencyKind, b: LatencyKind) -> Bool { a.index < b.index }
 
-    private var order: Int { Self.allCases.firstIndex(of: self)! }
+    /// The kind's position in ``allCases`` (report order).
+    var index: Int {
+        switch self {
+        case .wakeup: 0
+        case .timer: 1
+        case .kick: 2
+        case .runqueue: 3
+        case .exit: 4
+        case .exitSPE: 5
+        case .exitRest: 6
+        case .speIRQ: 7
+        }
+    }
 }

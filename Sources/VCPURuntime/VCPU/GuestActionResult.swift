@@ -32,12 +32,27 @@ public enum ExitReason: String, CaseIterable, Hashable, Sendable {
 
 /// Exits counted by reason.
 public struct ExitCounts: Hashable, Sendable {
-    public private(set) var byReason: [ExitReason: UInt64] = [:]
+    /// One counter per reason, at its ``ExitReason/index``: counted on every exit, so it is stored
+    /// inline and indexed (a dictionary hashed the reason's name each time).
+    private var counts = SIMD8<UInt64>()
     public init() {}
-    public mutating func count(_ reason: ExitReason) { byReason[reason, default: 0] += 1 }
-    public subscript(reason: ExitReason) -> UInt64 { byReason[reason] ?? 0 }
-    public var total: UInt64 { byReason.values.reduce(0, +) }
-    public mutating func add(_ other: ExitCounts) {
-        for reason in ExitReason.allCases { byReason[reason, default: 0] += other[reason] }
+    public mutating func count(_ reason: ExitReason) { counts[reason.index] += 1 }
+    public subscript(reason: ExitReason) -> UInt64 { counts[reason.index] }
+    public var total: UInt64 { counts.wrappedSum() }
+    public mutating func add(_ other: ExitCounts) { counts &+= other.counts }
+}
+
+extension ExitReason {
+    /// The reason's position in ``allCases``.
+    var index: Int {
+        switch self {
+        case .sysreg: 0
+        case .irq: 1
+        case .wfi: 2
+        case .hypercall: 3
+        case .maintenance: 4
+        case .preemption: 5
+        case .lockedMemory: 6
+        }
     }
 }
