@@ -59,9 +59,11 @@ public struct LinearBucketRequest: Hashable, Sendable {
 /// kinds a run records take memory; everything is listed in ``LatencyKind`` order, never in
 /// hashing order.
 public struct LatencyFigures: Hashable, Sendable {
-    /// The series at each kind's ``LatencyKind/index`` (nil: no sample), empty until the first
-    /// sample. Exits record three latencies each, so a record is an index, not a hash of the kind.
-    private var series: [LatencySeries?] = []
+    /// The series at each kind's ``LatencyKind/index``, empty until the first sample; a kind without
+    /// samples has an empty series, which takes its linear buckets (if asked for) with its first
+    /// sample. Exits record three latencies each, so a record is an index into series held in
+    /// place, not a hash of the kind nor a copy of an optional.
+    private var series: [LatencySeries] = []
     /// The kinds that keep cyclictest's linear buckets, if any.
     public let linearBuckets: LinearBucketRequest?
 
@@ -74,7 +76,10 @@ public struct LatencyFigures: Hashable, Sendable {
     public var kinds: [LatencyKind] { LatencyKind.allCases.filter { self[$0] != nil } }
 
     /// The series of `kind` (nil: no sample).
-    public subscript(kind: LatencyKind) -> LatencySeries? { series.isEmpty ? nil : series[kind.index] }
+    public subscript(kind: LatencyKind) -> LatencySeries? {
+        guard !series.isEmpty, series[kind.index].histogram.count > 0 else { return nil }
+        return series[kind.index]
+    }
 
     /// The histogram of `kind` (empty when it has no sample).
     public func histogram(_ kind: LatencyKind) -> LatencyHistogram {
@@ -83,38 +88,39 @@ public struct LatencyFigures: Hashable, Sendable {
 
     /// Records a latency of `kind` that ended at platform time `end`.
     public mutating func record(_ kind: LatencyKind, _ value: UInt64, endingAt end: UInt64) {
-        let index = makeSeries(kind)
-        series[index]!.record(value, endingAt: end)
+        let index = firstSample(kind)
+        series[index].record(value, endingAt: end)
     }
 
     /// Adds `other`'s samples, kind by kind (a VCPU's into the run's).
     public mutating func merge(_ other: LatencyFigures) {
         for kind in other.kinds {
             guard let theirs = other[kind] else { continue }
-            series[makeSeries(kind)]!.merge(theirs)
+            series[firstSample(kind)].merge(theirs)
         }
     }
 
     /// Sets `kind`'s histogram (a report built by hand); an empty one removes the kind.
     mutating func setHistogram(_ histogram: LatencyHistogram, for kind: LatencyKind) {
         guard histogram.count > 0 else {
-            if !series.isEmpty { series[kind.index] = nil }
+            if !series.isEmpty { series[kind.index] = LatencySeries() }
             return
         }
-        series[makeSeries(kind)]!.replaceHistogram(histogram)
+        series[firstSample(kind)].replaceHistogram(histogram)
     }
 
-    /// The index of `kind`'s series, made empty if it has none.
-    private mutating func makeSeries(_ kind: LatencyKind) -> Int {
-        if series.isEmpty { series = Array(repeating: nil, count: LatencyKind.allCases.count) }
+    /// The index of `kind`'s series, ready for a sample: a series without samples is made anew with
+    /// the linear buckets its kind keeps.
+    private mutating func firstSample(_ kind: LatencyKind) -> Int {
+        if series.isEmpty { series = Array(repeating: LatencySeries(), count: LatencyKind.allCases.count) }
         let index = kind.index
-        if series[index] == nil {
+        if series[index].histogram.count == 0 {
             series[index] = LatencySeries(linearBound: linearBuckets.flatMap { $0.kinds.contains(kind) ? $0.bound : nil })
         }
         return index
     }
 
-    // Equal when they hold the same series: a kind never recorded and one whose series was
+    // Equal when they hold the same samples: a kind never recorded and one whose series was
     // removed are the same.
     public static func == (a: LatencyFigures, b: LatencyFigures) -> Bool {
         a.linearBuckets == b.linearBuckets && LatencyKind.allCases.allSatisfy { a[$0] == b[$0] }

@@ -15,6 +15,14 @@ import Synchronization
 ///
 /// Work that reaches the platform from another thread (a task that escaped it) is counted in
 /// ``escapedJobs`` and fails the run; tasks alive with nothing runnable and no timer are a deadlock.
+///
+/// A guest period, host work and a waiter's wait suspend on an `UnsafeContinuation`, not a checked
+/// one: a VCPU suspends once or twice per exit, and a checked continuation allocates and frees its
+/// checker each time and, being resilient, makes every slot that holds one go through value
+/// witnesses. The misuse it would catch cannot happen here: each continuation is stored in exactly
+/// one place (a CPU's guest slot, the waiting table) and resumed only when taken out of it, on this
+/// thread; one left behind when nothing can run is the deadlock ``run()`` reports. (Timers, shared
+/// with the live platform, keep checked ones.)
 public final class SimulatedPlatform: Platform {
     public let cpuCount: Int
     public let seed: UInt64
@@ -44,6 +52,9 @@ public final class SimulatedPlatform: Platform {
 final class SimulatorCore: Sendable {
     let state: Mutex<State>
     let escapes = Atomic<Int>(0)
+    /// `State.now`, readable without the lock: model code reads the clock tens of times per exit.
+    /// Only the simulator thread moves it, under the lock.
+    let clock = Atomic<UInt64>(0)
 
     init(cpus: Int, seed: UInt64, picker: SchedulePicker) {
         state = Mutex(State(random: SplitMix64(seed: seed), picker: picker, queues: Array(repeating: LaneQueue(), count: cpus),
@@ -67,7 +78,7 @@ final class SimulatorCore: Sendable {
         /// The lane whose next enqueued job goes to the front (a guest period just ended there).
         var frontNext: Int?
         /// Waiters: a suspended one has a continuation; a woken one not yet waiting has a pending wake.
-        var waiting: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var waiting: [Int: UnsafeContinuation<Bool, Never>] = [:]
         var pendingWakes: Set<Int> = []
         var nextWaiter = 0
         var timeLimit = UInt64.max
@@ -95,7 +106,7 @@ final class SimulatorCore: Sendable {
     /// A guest period in progress on a lane.
     struct GuestPeriod {
         var end: UInt64
-        let continuation: CheckedContinuation<UInt64, Never>
+        let continuation: UnsafeContinuation<UInt64, Never>
         /// Whether an interrupt ends it (a guest period) or not (host work).
         var interruptible = true
     }
@@ -130,7 +141,7 @@ extension SimulatedPlatform {
         }
     }
 
-    public func now() -> UInt64 { core.state.withLock { $0.now } }
+    public func now() -> UInt64 { core.clock.load(ordering: .acquiring) }
 
     public func sleep(until deadline: UInt64, on cpu: Int, isolation: isolated (any Actor)?) async {
         checkThread()
@@ -144,7 +155,7 @@ extension SimulatedPlatform {
 
     public func guestPeriod(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async -> UInt64 {
         checkThread()
-        return await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<UInt64, Never>) in
+        return await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<UInt64, Never>) in
             core.state.withLock { s in
                 precondition(s.guest[cpu] == nil, "cpu\(cpu) is already running a guest")
                 s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation)
@@ -154,7 +165,7 @@ extension SimulatedPlatform {
 
     public func busy(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async {
         checkThread()
-        _ = await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<UInt64, Never>) in
+        _ = await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<UInt64, Never>) in
             core.state.withLock { s in
                 precondition(s.guest[cpu] == nil, "cpu\(cpu) is already busy")
                 s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation, interruptible: false)
@@ -179,7 +190,7 @@ extension SimulatedPlatform {
 
     public func wait(_ waiter: Waiter, until deadline: UInt64?, isolation: isolated (any Actor)?) async -> Bool {
         checkThread()
-        return await withCheckedContinuation(isolation: isolation) { (continuation: CheckedContinuation<Bool, Never>) in
+        return await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<Bool, Never>) in
             let early = core.state.withLock { s -> Bool in
                 if s.pendingWakes.remove(waiter.id) != nil { return true }
                 s.waiting[waiter.id] = continuation
@@ -209,7 +220,7 @@ extension SimulatedPlatform {
     }
 
     public func wake(_ waiter: Waiter) {
-        let continuation = core.state.withLock { s -> CheckedContinuation<Bool, Never>? in
+        let continuation = core.state.withLock { s -> UnsafeContinuation<Bool, Never>? in
             if let waiting = s.waiting.removeValue(forKey: waiter.id) { return waiting }
             s.pendingWakes.insert(waiter.id)
             return nil
@@ -279,8 +290,8 @@ extension SimulatedPlatform {
         case run(UnownedJob, Int)
         case resumeTimer(CheckedContinuation<Void, Never>)
         case tick(@Sendable () -> Bool, interval: UInt64)
-        case endGuest(CheckedContinuation<UInt64, Never>, UInt64)
-        case endWait(CheckedContinuation<Bool, Never>, woken: Bool)
+        case endGuest(UnsafeContinuation<UInt64, Never>, UInt64)
+        case endWait(UnsafeContinuation<Bool, Never>, woken: Bool)
         case finished
         case deadlock(Int)
         case timeLimit(Int)
@@ -322,11 +333,13 @@ extension SimulatedPlatform {
                 let period = s.guest[lane]!
                 s.guest[lane] = nil
                 s.now = max(s.now, period.end)
+                core.clock.store(s.now, ordering: .releasing)
                 s.frontNext = lane
                 return .endGuest(period.continuation, s.now)
             }
             guard let timer = s.timers.popFirst() else { return s.liveTasks > 0 ? .deadlock(s.liveTasks) : .finished }
             s.now = max(s.now, timer.deadline)
+            core.clock.store(s.now, ordering: .releasing)
             switch timer.action {
             case .tick(let tick, let interval):
                 return .tick(tick, interval: interval)
@@ -418,7 +431,7 @@ struct Timer {
 extension Timer {
     /// Whether firing it would do nothing: a waiter's deadline after the waiter was woken, or a
     /// housekeeping tick with no task left to serve.
-    func isIdle(waiting: [Int: CheckedContinuation<Bool, Never>], liveTasks: Int) -> Bool {
+    func isIdle(waiting: [Int: UnsafeContinuation<Bool, Never>], liveTasks: Int) -> Bool {
         switch action {
         case .expire(let waiter): waiting[waiter] == nil
         case .tick: liveTasks == 0
