@@ -40,7 +40,10 @@ struct VirtualState: Sendable {
         }
     }
 
-    var hasPending: Bool { entries.contains { $0.state.isReadyToAcknowledge } }
+    // The entries are read in place by index here and below: an entry holds its statistics
+    // (arrays), so a closure over whole entries copied and released each one, several times per
+    // guest entry and exit.
+    var hasPending: Bool { entries.indices.contains { entries[$0].state.isReadyToAcknowledge } }
 }
 
 /// How a level change reached the VCPU.
@@ -143,7 +146,7 @@ public final class VirtualInterruptController: Sendable {
     }
 
     private func entryIndex(_ intid: INTID, in s: VirtualState) throws(HostIRQError) -> Int {
-        guard let i = s.entries.firstIndex(where: { $0.intid == intid }) else {
+        guard let i = s.entries.indices.first(where: { s.entries[$0].intid == intid }) else {
             throw .virtualInterruptNotConfigured(intid, vcpu: vcpu)
         }
         return i
@@ -225,17 +228,19 @@ public final class VirtualInterruptController: Sendable {
         _ = try distributor.cpu(cpu)
         return try mutate { (s) throws(HostIRQError) -> [ListRegister] in
             try route(.enterGuest(cpu), in: &s)
-            let candidates = s.entries.filter { $0.state.isActive || $0.state.isReadyToAcknowledge }
-                .sorted { a, b in
+            let candidates = s.entries.indices.filter { s.entries[$0].state.isActive || s.entries[$0].state.isReadyToAcknowledge }
+                .sorted { i, j in
+                    let (a, b) = (s.entries[i], s.entries[j])
                     if a.state.isActive != b.state.isActive { return a.state.isActive }
                     if a.priority != b.priority { return a.priority < b.priority }
                     return a.intid < b.intid
                 }
             let loaded = candidates.prefix(configuration.listRegisterCount)
-            s.listRegisters = loaded.map {
-                ListRegister(
-                    intid: $0.intid, priority: $0.priority, state: $0.state.isActive ? .active : .pending,
-                    hwLinked: $0.hwLinked, requestsEOIMaintenance: !$0.hwLinked)
+            s.listRegisters = loaded.map { i in
+                let entry = s.entries[i]
+                return ListRegister(
+                    intid: entry.intid, priority: entry.priority, state: entry.state.isActive ? .active : .pending,
+                    hwLinked: entry.hwLinked, requestsEOIMaintenance: !entry.hwLinked)
             }
             let overflow = candidates.count - loaded.count
             s.totals.listRegisterOverflows += UInt64(overflow)
@@ -257,7 +262,7 @@ public final class VirtualInterruptController: Sendable {
             if maintenance { s.totals.maintenanceExits += 1 }
             let summary = GuestExitSummary(
                 maintenanceExit: maintenance, endedWithMaintenance: s.endedWithMaintenance,
-                pending: s.entries.filter { $0.state.isReadyToAcknowledge }.map(\.intid))
+                pending: s.entries.indices.filter { s.entries[$0].state.isReadyToAcknowledge }.map { s.entries[$0].intid })
             s.maintenanceRequested = false
             s.underflowArmed = false
             s.endedWithMaintenance = []
