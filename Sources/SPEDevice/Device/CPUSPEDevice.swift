@@ -252,7 +252,8 @@ public struct CPUSPEDevice: Sendable {
     /// session. The host runs them with interrupts masked: a `PMBIRQ` raised meanwhile waits.
     public mutating func runHost(_ count: UInt64, now: UInt64) {
         precondition(inGuest == nil, "the host does not run while a guest is in")
-        guard var session = host, !session.isPaused else { return }
+        // Checked in place first: most runs have no host session, and copying one out costs.
+        guard host?.isPaused == false, var session = host else { return }
         var done: UInt64 = 0
         while done < count {
             done += unit.execute(count - done, of: session.program, from: session.operationIndex &+ done, at: 2,
@@ -296,7 +297,7 @@ public struct CPUSPEDevice: Sendable {
     // MARK: Steps
 
     private mutating func pauseHost(now: UInt64) {
-        guard var session = host, !session.isPaused else { return }
+        guard host?.isPaused == false, var session = host else { return }
         if mutation != .hostNotPaused {
             var stopped = session.enables
             stopped.E2SPE = false
@@ -317,7 +318,7 @@ public struct CPUSPEDevice: Sendable {
     }
 
     private mutating func resumeHost() {
-        guard var session = host, session.isPaused, let saved = session.saved else { return }
+        guard host?.isPaused == true, var session = host, let saved = session.saved else { return }
         events.append(.hostSessionRestoring(saved, session.controls))
         unit.load(session.controls, events: &events)
         unit.load(saved, events: &events)

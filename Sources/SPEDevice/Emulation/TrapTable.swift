@@ -38,9 +38,15 @@ public struct TrapEntry: Sendable {
 public struct TrapTable: Sendable {
     /// The entries, sorted by encoding.
     public let entries: [TrapEntry]
+    /// The entries' encodings as sort keys, in the same order: every trapped access searches them,
+    /// and comparing keys does not copy entries (each holds two closures).
+    private let keys: [UInt32]
 
     /// A table of `entries`, sorted by encoding.
-    public init(_ entries: [TrapEntry]) { self.entries = entries.sorted { $0.encoding < $1.encoding } }
+    public init(_ entries: [TrapEntry]) {
+        self.entries = entries.sorted { $0.encoding < $1.encoding }
+        keys = self.entries.map(\.encoding.sortKey)
+    }
 
     /// The defects of the table: duplicate encodings, or a register that should not trap here.
     public var problems: [String] {
@@ -59,13 +65,19 @@ public struct TrapTable: Sendable {
 
     /// The entry for `encoding` (binary search), if any.
     public func entry(for encoding: SystemRegisterEncoding) -> TrapEntry? {
+        index(of: encoding).map { entries[$0] }
+    }
+
+    /// The position of the entry for `encoding` (binary search), if any.
+    private func index(of encoding: SystemRegisterEncoding) -> Int? {
+        let key = encoding.sortKey
         var low = 0
-        var high = entries.count
+        var high = keys.count
         while low < high {
             let mid = (low + high) / 2
-            if entries[mid].encoding < encoding { low = mid + 1 } else { high = mid }
+            if keys[mid] < key { low = mid + 1 } else { high = mid }
         }
-        return low < entries.count && entries[low].encoding == encoding ? entries[low] : nil
+        return low < keys.count && keys[low] == key ? low : nil
     }
 
     /// Handles a trapped read or write of `encoding`.
@@ -73,15 +85,15 @@ public struct TrapTable: Sendable {
         _ encoding: SystemRegisterEncoding, write value: UInt64?, context: inout VCPUSPEContext, env: KVMEnvironment,
         events: inout [SPEEvent]
     ) -> TrapOutcome {
-        guard let entry = entry(for: encoding) else { return .undefined }
+        guard let index = index(of: encoding) else { return .undefined }
         if let value {
-            guard let write = entry.write else { return .undefined }
+            guard let write = entries[index].write else { return .undefined }
             context.spe.counters.trappedWrites += 1
             return write(&context, env, value, &events)
         }
         context.spe.counters.trappedReads += 1
-        let result = entry.read(&context, env, &events)
-        events.append(.guestRead(entry.register, result))
+        let result = entries[index].read(&context, env, &events)
+        events.append(.guestRead(entries[index].register, result))
         return .read(result)
     }
 

@@ -85,6 +85,8 @@ final class SimulatorCore: Sendable {
         var stopRequested = false
         var jobsAtLastAdvance: UInt64 = 0
         var lastAdvance: UInt64 = 0
+        /// The lanes that can run at a step: kept between steps so that a step allocates nothing.
+        var runnable: [Int] = []
     }
 
     /// A job for `lane` (from the runtime, through the lane's executor).
@@ -301,16 +303,16 @@ extension SimulatedPlatform {
 
     private func nextStep() -> Step {
         core.state.withLock { s in
-            var runnable: [Int] = []
-            for lane in 0..<cpuCount where s.guest[lane] == nil && !s.queues[lane].isEmpty { runnable.append(lane) }
+            s.runnable.removeAll(keepingCapacity: true)
+            for lane in 0..<cpuCount where s.guest[lane] == nil && !s.queues[lane].isEmpty { s.runnable.append(lane) }
             if s.now != s.lastAdvance {
                 s.lastAdvance = s.now
                 s.jobsAtLastAdvance = s.jobsRun
             }
             if s.stopRequested { return .stopped(s.liveTasks) }
             if s.jobsRun - s.jobsAtLastAdvance > Self.livelockJobs { return .livelock(s.liveTasks) }
-            if !runnable.isEmpty {
-                let lane = s.picker.pick(runnable, random: &s.random)
+            if !s.runnable.isEmpty {
+                let lane = s.picker.pick(s.runnable, random: &s.random)
                 if s.recordDecisions { s.decisions.append(UInt16(lane)) }
                 s.jobsRun += 1
                 s.currentLane = lane
