@@ -22,19 +22,21 @@ public struct CPUSPEDevice: Sendable {
     public private(set) var checker: SPERuleChecker
     /// Host `PMBIRQ`s that found nothing to do.
     public private(set) var spuriousInterrupts: UInt64 = 0
-    /// The last events, oldest first, for violation reports.
+    /// The last events checked (at most ``recentCapacity``), oldest first, for violation reports.
     public var recentEvents: [SPEEvent] {
-        Array(recentRing[recentNext...] + recentRing[..<recentNext])
+        Array(events[max(0, checked - Self.recentCapacity)..<checked])
     }
-    /// The last ``recentCapacity`` events as a ring: once full, `recentNext` is the oldest.
-    private var recentRing: [SPEEvent] = []
-    private var recentNext = 0
     /// The broken behaviour switched on for a mutation run; `nil` in a correct model.
     public let mutation: SPEMutation?
 
+    /// The event log: every step appends its events, `flush` checks those from `checked` on.
+    /// The checked events stay where they are, so the last of them are the recent events without
+    /// a copy; once the log is `compactionLength` long, all but those are dropped.
     private var events: [SPEEvent] = []
+    private var checked = 0
     private var enabledAtEntry = false
     private static let recentCapacity = 32
+    private static let compactionLength = 256
 
     /// A device for `cpu`, its unit seeded with `seed`.
     public init(cpu: Int, identification: SPEIdentification = .modelDefault, seed: UInt64 = 0, mutation: SPEMutation? = nil) {
@@ -44,7 +46,7 @@ public struct CPUSPEDevice: Sendable {
         self.unit = unit
         self.mutation = mutation
         checker = SPERuleChecker(cpu: cpu)
-        events.reserveCapacity(64)
+        events.reserveCapacity(Self.compactionLength)
     }
 
     // MARK: Load and put
@@ -354,28 +356,24 @@ public struct CPUSPEDevice: Sendable {
         events.append(.interruptsMasked(on))
     }
 
-    /// Hands the pending events to the checker, with the VCPU's audit.
+    /// Hands the events not yet checked to the checker, with the VCPU's audit. The log is moved out
+    /// of `self` while the checker reads it in place, and back (so its storage is never copied).
     private mutating func flush(_ audit: inout VCPUAudit) {
-        for event in events {
-            checker.observe(event, audit: &audit)
-            remember(event)
+        var log: [SPEEvent] = []
+        swap(&log, &events)
+        log.withUnsafeBufferPointer { log in
+            for index in checked..<log.count { checker.observe(log[index], audit: &audit) }
         }
-        events.removeAll(keepingCapacity: true)
+        checked = log.count
+        if checked >= Self.compactionLength {
+            log.removeFirst(checked - Self.recentCapacity)
+            checked = Self.recentCapacity
+        }
+        swap(&log, &events)
     }
 
     private mutating func flushHost() {
         var none = VCPUAudit()
         flush(&none)
-    }
-
-    /// Keeps `event` among the recent ones, overwriting the oldest once the ring is full (a
-    /// `removeFirst` per event moved the whole window every time).
-    private mutating func remember(_ event: SPEEvent) {
-        guard recentRing.count == Self.recentCapacity else {
-            recentRing.append(event)
-            return
-        }
-        recentRing[recentNext] = event
-        recentNext = (recentNext + 1) % Self.recentCapacity
     }
 }
