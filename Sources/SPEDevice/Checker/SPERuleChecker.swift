@@ -100,7 +100,7 @@ public struct SPERuleChecker: Sendable {
                 report(.samplingControlsSwitched, "the guest's sampling controls were loaded as they were not when it left")
             }
         case .guestControlsSaved: break
-        case .hardwareWrite(let id, let value): hardwareWrite(id, value, audit: audit)
+        case .hardwareWrite(let id, let value): hardwareWrite(id, value, audit: &audit)
         case .sampled:
             outstandingSamples += 1
             if outstandingSamples > 2 {
@@ -231,7 +231,7 @@ public struct SPERuleChecker: Sendable {
         ptrAtStage2Off = hardware.PMBPTR.PTR
     }
 
-    private mutating func hardwareWrite(_ id: SPERegisterID, _ value: UInt64, audit: VCPUAudit) {
+    private mutating func hardwareWrite(_ id: SPERegisterID, _ value: UInt64, audit: inout VCPUAudit) {
         let restoringHost = hostRestoring != nil
         switch id {
         case .PMBSR_EL1:

@@ -19,12 +19,14 @@ public enum SPERegisterID: UInt8, CaseIterable, Hashable, Sendable, CustomString
 
     /// The register whose encoding is `encoding`, if the model knows it.
     public init?(encoding: SystemRegisterEncoding) {
-        guard let index = Self.encodings.firstIndex(of: encoding) else { return nil }
+        guard let index = Self.sortKeys.firstIndex(of: encoding.sortKey) else { return nil }
         self.init(rawValue: UInt8(index))
     }
 
-    /// Every register's encoding, in ``allCases`` order (the raw values count from 0).
+    /// Every register's encoding, in ``allCases`` order (the raw values count from 0), and the same
+    /// as sort keys (one compare each, for decoding).
     private static let encodings = allCases.map { RegisterTable.entry($0).encoding }
+    private static let sortKeys = encodings.map(\.sortKey)
 
     /// The register called `name` (architectural spelling, case-insensitive), if the model knows it.
     public init?(name: String) {

@@ -14,7 +14,13 @@ public actor PhysicalCPU {
     let interface: CPUInterface
     let distributor: Distributor
     /// The SPE device.
-    public internal(set) var device: CPUSPEDevice
+    ///
+    /// Without the runtime's exclusivity check: each exit changes the device several times, and
+    /// each change paid a `swift_beginAccess`/`swift_endAccess` pair. Safe: only this actor's
+    /// synchronous code touches it, and none of the device's methods calls back into the actor (the
+    /// device is a value with no callbacks; the host `PMBIRQ` handler that reaches it runs from
+    /// ``takeInterrupts()``, never inside a change of the device).
+    @exclusivity(unchecked) public internal(set) var device: CPUSPEDevice
     /// The context of the loaded VCPU (handed over at load, handed back at put).
     var context: VCPUSPEContext?
     var environment: KVMEnvironment?
