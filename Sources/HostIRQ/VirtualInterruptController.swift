@@ -145,11 +145,11 @@ public final class VirtualInterruptController: Sendable {
         }
     }
 
-    private func entryIndex(_ intid: INTID, in s: VirtualState) throws(HostIRQError) -> Int {
-        guard let i = s.entries.indices.first(where: { s.entries[$0].intid == intid }) else {
-            throw .virtualInterruptNotConfigured(intid, vcpu: vcpu)
-        }
-        return i
+    /// Borrows the state it searches: taken by value, the state (its arrays) was copied out of the
+    /// lock's storage for every lookup.
+    private func entryIndex(_ intid: INTID, in s: borrowing VirtualState) throws(HostIRQError) -> Int {
+        for i in s.entries.indices where s.entries[i].intid == intid { return i }
+        throw .virtualInterruptNotConfigured(intid, vcpu: vcpu)
     }
 
     // MARK: The hypervisor's side
@@ -228,13 +228,14 @@ public final class VirtualInterruptController: Sendable {
         _ = try distributor.cpu(cpu)
         return try mutate { (s) throws(HostIRQError) -> [ListRegister] in
             try route(.enterGuest(cpu), in: &s)
-            let candidates = s.entries.indices.filter { s.entries[$0].state.isActive || s.entries[$0].state.isReadyToAcknowledge }
-                .sorted { i, j in
-                    let (a, b) = (s.entries[i], s.entries[j])
-                    if a.state.isActive != b.state.isActive { return a.state.isActive }
-                    if a.priority != b.priority { return a.priority < b.priority }
-                    return a.intid < b.intid
-                }
+            // Sorted in place: `sorted` allocated even when nothing was pending (most entries).
+            var candidates = s.entries.indices.filter { s.entries[$0].state.isActive || s.entries[$0].state.isReadyToAcknowledge }
+            candidates.sort { i, j in
+                let (a, b) = (s.entries[i], s.entries[j])
+                if a.state.isActive != b.state.isActive { return a.state.isActive }
+                if a.priority != b.priority { return a.priority < b.priority }
+                return a.intid < b.intid
+            }
             let loaded = candidates.prefix(configuration.listRegisterCount)
             s.listRegisters = loaded.map { i in
                 let entry = s.entries[i]

@@ -88,23 +88,29 @@ public struct Waiter: Hashable, Sendable {
     public init(id: Int) { self.id = id }
 }
 
+// The wrappers are inlined into their callers: each is otherwise one more async frame and
+// executor hop per exit (the runtime asks the task's preferred executor under a lock every hop).
 extension Platform {
     /// Suspends the calling task until `deadline`, resuming in the caller's isolation.
+    @inline(__always)
     public func sleep(until deadline: UInt64, on cpu: Int, caller: isolated (any Actor)? = #isolation) async {
         await sleep(until: deadline, on: cpu, isolation: caller)
     }
 
     /// Waits on `waiter`, resuming in the caller's isolation.
+    @inline(__always)
     public func wait(_ waiter: Waiter, until deadline: UInt64?, caller: isolated (any Actor)? = #isolation) async -> Bool {
         await wait(waiter, until: deadline, isolation: caller)
     }
 
     /// Keeps `cpu` busy, resuming in the caller's isolation.
+    @inline(__always)
     public func busy(on cpu: Int, until deadline: UInt64, caller: isolated (any Actor)? = #isolation) async {
         await busy(on: cpu, until: deadline, isolation: caller)
     }
 
     /// Runs a guest period, resuming in the caller's isolation.
+    @inline(__always)
     public func guestPeriod(on cpu: Int, until deadline: UInt64, caller: isolated (any Actor)? = #isolation) async -> UInt64 {
         await guestPeriod(on: cpu, until: deadline, isolation: caller)
     }
