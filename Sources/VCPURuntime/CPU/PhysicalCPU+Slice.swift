@@ -219,21 +219,47 @@ extension PhysicalCPU {
     /// The immediate of the hypercall a guest yields to its driver with.
     static let yieldCall: UInt16 = 0x5C1E
 
-    /// The guest runs its steps until one exits. Returns the exit's syndrome.
+    /// The guest runs its steps until one exits. Returns the exit's syndrome. Only operations
+    /// await (a guest period): the other steps run in ``guestSteps(_:_:_:vgic:environment:steps:)``,
+    /// and this loop is inlined into the slice, since an async call of its own cost an executor hop
+    /// on every exit.
+    @inline(__always)
     private func runGuest(
         _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, _ figures: inout VCPUFigures,
         vgic: VirtualInterruptController, environment: KVMEnvironment, sliceEnd: UInt64
     ) async -> ExitSyndrome {
         var steps = 0
         while true {
+            switch guestSteps(&vcpu, &guest, &figures, vgic: vgic, environment: environment, steps: &steps) {
+            case .exit(let syndrome):
+                return syndrome
+            case .operations(let count):
+                if let syndrome = await runOperations(count, &vcpu, &guest, &figures, sliceEnd: sliceEnd) { return syndrome }
+            }
+        }
+    }
+
+    /// Where the guest's steps stopped: at an exit, or at operations to run in a guest period.
+    private enum GuestStop {
+        case exit(ExitSyndrome)
+        case operations(UInt64)
+    }
+
+    /// The guest runs its steps other than operations until one exits or operations come;
+    /// `steps` counts them over the whole entry.
+    private func guestSteps(
+        _ vcpu: inout VCPUSPEContext, _ guest: inout GuestState, _ figures: inout VCPUFigures,
+        vgic: VirtualInterruptController, environment: KVMEnvironment, steps: inout Int
+    ) -> GuestStop {
+        while true {
             // Steps other than operations take no model time: a guest that does nothing else for
             // this long is ended by the host's tick, so a misbehaving guest cannot hang its CPU.
             steps += 1
-            if steps > Self.stepsPerEntryLimit { return .irq(.hypervisorTimer) }
+            if steps > Self.stepsPerEntryLimit { return .exit(.irq(.hypervisorTimer)) }
             deliverInterrupt(&guest, &figures, vgic: vgic)
             switch guest.nextStep(now: platform.now()) {
             case .operations(let count):
-                if let syndrome = await runOperations(count, &vcpu, &guest, &figures, sliceEnd: sliceEnd) { return syndrome }
+                return .operations(count)
             case .access(let register, let value):
                 switch AccessRoute.of(register, vmHasSPE: environment.vm.hasSPE) {
                 case .direct:
@@ -243,7 +269,7 @@ extension PhysicalCPU {
                     guest.queue.pushFront(guest.workload.completed(register, .undefined))
                 case .trapped:
                     guest.pendingAccess = (register, value)
-                    return .trappedAccess(register.encoding, read: value == nil)
+                    return .exit(.trappedAccess(register.encoding, read: value == nil))
                 }
             case .armTimer(let after):
                 let now = platform.now()
@@ -254,14 +280,14 @@ extension PhysicalCPU {
                 // could take now was taken just above, so WFI always traps here (KVM then sees a
                 // pending interrupt not yet in a list register and re-enters at once); a masked
                 // guest's WFI completes on any pending interrupt.
-                if !guest.interruptsMasked || !vgic.hasPendingInterrupt { return .waitForInterrupt }
+                if !guest.interruptsMasked || !vgic.hasPendingInterrupt { return .exit(.waitForInterrupt) }
             case .hypercall:
-                return .hypercall()
+                return .exit(.hypercall())
             case .endOfInterrupt(let raw):
                 if let intid = try? INTID(raw), let result = try? vgic.guestEndOfInterrupt(intid),
                     result.maintenanceExitRequested
                 {
-                    return .irq(.maintenance)
+                    return .exit(.irq(.maintenance))
                 }
             case .map(let range):
                 vcpu.memory.map(range)
@@ -273,9 +299,9 @@ extension PhysicalCPU {
                 }
             case .powerOff:
                 guest.poweredOff = true
-                return .hypercall()
+                return .exit(.hypercall())
             case .yieldToDriver:
-                return .hypercall(Self.yieldCall)
+                return .exit(.hypercall(Self.yieldCall))
             }
         }
     }
