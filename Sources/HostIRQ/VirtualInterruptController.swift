@@ -228,13 +228,15 @@ public final class VirtualInterruptController: Sendable {
         _ = try distributor.cpu(cpu)
         return try mutate { (s) throws(HostIRQError) -> [ListRegister] in
             try route(.enterGuest(cpu), in: &s)
-            // Sorted in place: `sorted` allocated even when nothing was pending (most entries).
             var candidates = s.entries.indices.filter { s.entries[$0].state.isActive || s.entries[$0].state.isReadyToAcknowledge }
-            candidates.sort { i, j in
-                let (a, b) = (s.entries[i], s.entries[j])
-                if a.state.isActive != b.state.isActive { return a.state.isActive }
-                if a.priority != b.priority { return a.priority < b.priority }
-                return a.intid < b.intid
+            // Sorting allocates even an empty array; most entries have nothing pending.
+            if candidates.count > 1 {
+                candidates.sort { i, j in
+                    let (a, b) = (s.entries[i], s.entries[j])
+                    if a.state.isActive != b.state.isActive { return a.state.isActive }
+                    if a.priority != b.priority { return a.priority < b.priority }
+                    return a.intid < b.intid
+                }
             }
             let loaded = candidates.prefix(configuration.listRegisterCount)
             s.listRegisters = loaded.map { i in
