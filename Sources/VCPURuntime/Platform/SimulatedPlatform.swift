@@ -266,8 +266,8 @@ extension SimulatedPlatform {
                 job.runSynchronously(
                     isolatedTo: lanes[lane].asUnownedSerialExecutor(), taskExecutor: lanes[lane].asUnownedTaskExecutor())
                 core.state.withLock { $0.currentLane = nil }
-            case .resumeTimer(let continuation):
-                continuation.resume()
+            case .resumeTimer(let sleeper):
+                sleeper.continuation.resume()
             case .tick(let tick, let interval):
                 if tick() { schedule(tick, every: interval) }
             case .endGuest(let continuation, let end):
@@ -288,9 +288,16 @@ extension SimulatedPlatform {
         }
     }
 
+    /// A sleeping task's continuation, boxed in a step: a checked continuation is resilient, and
+    /// held in the step directly it made every step (two per exit) go through value witnesses.
+    private final class Sleeper {
+        let continuation: CheckedContinuation<Void, Never>
+        init(continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    }
+
     private enum Step {
         case run(UnownedJob, Int)
-        case resumeTimer(CheckedContinuation<Void, Never>)
+        case resumeTimer(Sleeper)
         case tick(@Sendable () -> Bool, interval: UInt64)
         case endGuest(UnsafeContinuation<UInt64, Never>, UInt64)
         case endWait(UnsafeContinuation<Bool, Never>, woken: Bool)
@@ -346,7 +353,7 @@ extension SimulatedPlatform {
             case .tick(let tick, let interval):
                 return .tick(tick, interval: interval)
             case .resume(let continuation):
-                return .resumeTimer(continuation)
+                return .resumeTimer(Sleeper(continuation: continuation))
             case .expire(let waiter):
                 return .endWait(s.waiting.removeValue(forKey: waiter)!, woken: false)
             }
