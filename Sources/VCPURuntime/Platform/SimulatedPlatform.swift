@@ -87,6 +87,9 @@ final class SimulatorCore: Sendable {
         var lastAdvance: UInt64 = 0
         /// The lanes that can run at a step: kept between steps so that a step allocates nothing.
         var runnable: [Int] = []
+
+        /// Whether the caller is not the thread running the simulation (work that escaped it).
+        var isOffThread: Bool { thread.map { pthread_equal($0, pthread_self()) == 0 } ?? false }
     }
 
     /// A job for `lane` (from the runtime, through the lane's executor).
@@ -98,7 +101,7 @@ final class SimulatorCore: Sendable {
             } else {
                 s.queues[lane].push(job)
             }
-            return s.thread.map { pthread_equal($0, pthread_self()) == 0 } ?? false
+            return s.isOffThread
         }
         if offThread { escapes.add(1, ordering: .relaxed) }
     }
@@ -155,10 +158,12 @@ extension SimulatedPlatform {
         }
     }
 
+    // A guest period and host work check the thread under the lock they take anyway (each exit
+    // takes both, and the lock is not free).
     public func guestPeriod(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async -> UInt64 {
-        checkThread()
-        return await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<UInt64, Never>) in
+        await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<UInt64, Never>) in
             core.state.withLock { s in
+                if s.isOffThread { core.escapes.add(1, ordering: .relaxed) }
                 precondition(s.guest[cpu] == nil, "cpu\(cpu) is already running a guest")
                 s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation)
             }
@@ -166,9 +171,9 @@ extension SimulatedPlatform {
     }
 
     public func busy(on cpu: Int, until deadline: UInt64, isolation: isolated (any Actor)?) async {
-        checkThread()
         _ = await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<UInt64, Never>) in
             core.state.withLock { s in
+                if s.isOffThread { core.escapes.add(1, ordering: .relaxed) }
                 precondition(s.guest[cpu] == nil, "cpu\(cpu) is already busy")
                 s.guest[cpu] = SimulatorCore.GuestPeriod(end: max(deadline, s.now), continuation: continuation, interruptible: false)
             }
@@ -252,8 +257,7 @@ extension SimulatedPlatform {
 
     /// Counts work done off the simulator thread (model code calls this at its steps).
     public func checkThread() {
-        let onThread = core.state.withLock { s in s.thread.map { pthread_equal($0, pthread_self()) != 0 } ?? true }
-        if !onThread { core.escapes.add(1, ordering: .relaxed) }
+        if core.state.withLock({ $0.isOffThread }) { core.escapes.add(1, ordering: .relaxed) }
     }
 
     /// Runs the simulation on the calling thread until every task finished or nothing can run.
@@ -263,9 +267,9 @@ extension SimulatedPlatform {
         while true {
             switch nextStep() {
             case .run(let job, let lane):
+                // The next step clears `currentLane`, under the lock it takes anyway.
                 job.runSynchronously(
                     isolatedTo: lanes[lane].asUnownedSerialExecutor(), taskExecutor: lanes[lane].asUnownedTaskExecutor())
-                core.state.withLock { $0.currentLane = nil }
             case .resumeTimer(let sleeper):
                 sleeper.continuation.resume()
             case .tick(let tick, let interval):
@@ -310,6 +314,7 @@ extension SimulatedPlatform {
 
     private func nextStep() -> Step {
         core.state.withLock { s in
+            s.currentLane = nil
             s.runnable.removeAll(keepingCapacity: true)
             for lane in 0..<cpuCount where s.guest[lane] == nil && !s.queues[lane].isEmpty { s.runnable.append(lane) }
             if s.now != s.lastAdvance {
