@@ -52,6 +52,29 @@ import Testing
         #expect(wb.violations == [])
     }
 
+    /// The recent events are the last 32 checked, oldest first, however many came before: the
+    /// device's event log drops all but those once it is long, and no switch may lose or reorder
+    /// one (40 switches of about 50 events each pass the log's compaction several times).
+    @Test func recentEventsAreTheLastCheckedAcrossManySwitches() throws {
+        var (wb, v) = try Bench.make()
+        wb.hostOperationsPerExit = 0
+        wb.setHostSession(true, cpu: 0)
+        let exit = ["exitBegan", "drained", "hw PMBLIMITR_EL1 E=0", "stage2(false)", "owner(el2, tpms: false)",
+            "guestControlsSaved"] + Self.hostResume + ["masked(false)", "exitEnded"]
+        var checked = wb.devices[0].checker.eventsChecked
+        for _ in 0..<40 {
+            try wb.enterGuest(v)
+            wb.leaveGuest(v, reason: .preemption)
+            let recent = wb.devices[0].recentEvents.map(Bench.kind)
+            #expect(recent.count == 32)
+            #expect(Array(recent.suffix(exit.count + 1)) == ["guestEntered"] + exit)
+            #expect(wb.devices[0].checker.eventsChecked > checked + 32)
+            checked = wb.devices[0].checker.eventsChecked
+        }
+        #expect(checked > 256 * 3)
+        #expect(wb.violations == [])
+    }
+
     @Test func entryAndExitWithADisabledBuffer() throws {
         var (wb, v) = try Bench.make()
         wb.hostOperationsPerExit = 0
