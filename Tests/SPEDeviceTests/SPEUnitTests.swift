@@ -74,8 +74,9 @@ struct UnitRig {
 
     /// sampled == written + dropped (+ the one in flight).
     func expectAccounting(sourceLocation: SourceLocation = #_sourceLocation) {
-        let c = unit.counters
-        #expect(c.sampled == c.written + c.droppedTotal + (unit.inFlight == nil ? 0 : 1), sourceLocation: sourceLocation)
+        let c = unit.countersNow
+        #expect(c.inFlight == (unit.inFlight == nil ? 0 : 1), sourceLocation: sourceLocation)
+        #expect(c.sampled == c.written + c.droppedTotal + c.inFlight, sourceLocation: sourceLocation)
     }
 
     func records() throws -> [DecodedRecord] {

@@ -28,7 +28,7 @@ import Testing
         #expect(result.runtimeViolations.map(\.description) == [], sourceLocation: sourceLocation)
         #expect(result.escapedJobs == 0, sourceLocation: sourceLocation)
         // Faults or not, every sample became a record or was dropped for a named reason.
-        #expect(result.unit.sampled == result.unit.written + result.unit.droppedTotal, sourceLocation: sourceLocation)
+        #expect(result.unit.sampled == result.unit.written + result.unit.droppedTotal + result.unit.inFlight, sourceLocation: sourceLocation)
     }
 
     @Test(arguments: FaultKind.allCases)

@@ -36,7 +36,7 @@ import Testing
         #expect((8_000...8_010).contains(result.exits.total))
         #expect(result.vcpus.reduce(0) { $0 + $1.exits.total } == result.exits.total)
         // Every sample became a record or was dropped for a named reason.
-        #expect(result.unit.sampled == result.unit.written + result.unit.droppedTotal)
+        #expect(result.unit.sampled == result.unit.written + result.unit.droppedTotal + result.unit.inFlight)
         #expect(result.unit.written > 0)
         // Every SPE interrupt a guest took reached its driver.
         #expect(result.drivers.interrupts == result.guestInterrupts[INTID.spePMBIRQ.rawValue] ?? 0)

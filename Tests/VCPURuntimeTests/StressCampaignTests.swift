@@ -5,7 +5,7 @@ import Testing
 
 /// Stress campaigns: seed plans and shards, clean campaigns, the lowest failing seed whatever the
 /// thread count.
-@Suite struct StressCampaignTests {
+@Suite(.serialized) struct StressCampaignTests {
     /// A small scenario: 4 VCPUs in 2 VMs on 2 CPUs, migrating, `exits` exits a seed.
     static func scenario(exits: UInt64 = 300) -> Scenario {
         var scenario = Scenario(cpus: 2, vms: [VMScenario(vcpus: 2), VMScenario(vcpus: 2)], budget: .exits(exits))
@@ -89,9 +89,14 @@ import Testing
             #expect(first.failure.name == "one-vcpu-per-cpu")
             #expect(first.result.scenario.seed == 4)
             #expect(summary.seedsRun >= 4)
-            #expect(summary.seedsRun < 8)
             #expect(summary.failures.map(\.seed) == summary.failures.map(\.seed).sorted())
-            #expect(!summary.ranEverySeed)
+            if jobs == 1 {
+                // One thread stops at the failure. Several may all have taken their next seeds
+                // (up to seed 8) before the failure is known: how far they got is the host's
+                // schedule, not a fact to assert.
+                #expect(summary.seedsRun == 4)
+                #expect(!summary.ranEverySeed)
+            }
         }
     }
 

@@ -25,6 +25,14 @@ public struct SPEUnit: Sendable {
     public private(set) var inFlight: InFlightSample?
     /// Counts of what the unit did.
     public private(set) var counters = SPEUnitCounters()
+
+    /// ``counters`` with the sample in flight counted (``SPEUnitCounters/inFlight``): what a run
+    /// reports when it reads a unit that may still be sampling.
+    public var countersNow: SPEUnitCounters {
+        var now = counters
+        now.inFlight = inFlight == nil ? 0 : 1
+        return now
+    }
     /// The broken behaviour switched on for a mutation run; `nil` in a correct model.
     public var mutation: SPEMutation?
 
@@ -357,6 +365,11 @@ public struct SPEUnitCounters: Hashable, Sendable {
     /// Of those, raised while a drain completed the sample in flight (the late-event window).
     public var managementEventsInDrain: UInt64 = 0
 
+    /// Samples taken whose record was not complete when the counters were read (at most one per
+    /// unit): with them, `sampled == written + droppedTotal + inFlight` at any time. The unit keeps
+    /// its sample in flight itself (``SPEUnit/inFlight``); ``SPEUnit/countersNow`` fills this in.
+    public var inFlight: UInt64 = 0
+
     /// All dropped samples.
     public var droppedTotal: UInt64 { dropped.values.reduce(0, +) }
 
@@ -367,6 +380,7 @@ public struct SPEUnitCounters: Hashable, Sendable {
         bytesWritten += other.bytesWritten
         managementEvents += other.managementEvents
         managementEventsInDrain += other.managementEventsInDrain
+        inFlight += other.inFlight
         for (reason, n) in other.dropped { dropped[reason, default: 0] += n }
     }
 }

@@ -232,7 +232,7 @@ extension PhysicalCPU {
         for entry in interface.statistics().perINTID where entry.counts.acknowledged > 0 {
             interrupts[entry.intid.rawValue] = entry.counts.acknowledged
         }
-        return CPUFigures(exits: exits, unit: device.unit.counters, host: host, violations: device.checker.violations,
+        return CPUFigures(exits: exits, unit: device.unit.countersNow, host: host, violations: device.checker.violations,
             eventsChecked: device.checker.eventsChecked, recentEvents: device.recentEvents, interrupts: interrupts)
     }
 }

@@ -83,6 +83,7 @@ extension RunReport {
             "records_written": .integer(unit.written),
             "bytes_written": .integer(unit.bytesWritten),
             "records_dropped": .object(dropped),
+            "samples_in_flight": .integer(unit.inFlight),
             "management_events": .integer(kvm.managementEvents),
             "hardware_management_events": .integer(unit.managementEvents),
             "enable_refusals": .object(refusals),

@@ -27,7 +27,8 @@ extension RunReport {
         lines.append(Self.line(
             "spe records",
             "sampled \(r.unit.sampled), written \(r.unit.written) (\(r.unit.bytesWritten) bytes), dropped \(r.unit.droppedTotal): "
-                + DropReason.allCases.map { "\($0.rawValue) \(r.unit.dropped[$0] ?? 0)" }.joined(separator: ", ")))
+                + DropReason.allCases.map { "\($0.rawValue) \(r.unit.dropped[$0] ?? 0)" }.joined(separator: ", ")
+                + (r.unit.inFlight > 0 ? "; in flight at the end \(r.unit.inFlight)" : "")))
         lines.append(Self.line(
             "management",
             "\(r.kvm.managementEvents) events to guests (hardware events \(r.unit.managementEvents); enable refusals: "
