@@ -5,12 +5,13 @@ import Testing
 @testable import VCPURuntime
 
 /// A guest workload driven by hand, without a VCPU: its accesses complete at once against a register
-/// file (reads return what was written; `PMBIDR_EL1` what the test says), every chunk of `spePeriod`
+/// file (reads return what was written; `PMBIDR_EL1` and `PMSIDR_EL1` what the test says), every chunk of `spePeriod`
 /// operations fills the buffer and raises the SPE interrupt, and WFI is ended by the timer interrupt.
 /// It logs every step the workload asks for, in order.
 struct GuestHarness<Workload: GuestWorkload> {
     var workload: Workload
     var pmbidr: UInt64 = 0
+    var pmsidr: UInt64 = 0
     var spePeriod: UInt64 = 60_000
     private(set) var log: [GuestStep] = []
     private var registers: [SPERegisterID: UInt64] = [:]
@@ -36,7 +37,8 @@ struct GuestHarness<Workload: GuestWorkload> {
                     registers[register] = value
                     result = .wrote
                 } else {
-                    result = .read(register == .PMBIDR_EL1 ? pmbidr : registers[register] ?? 0)
+                    result = .read(
+                        register == .PMBIDR_EL1 ? pmbidr : register == .PMSIDR_EL1 ? pmsidr : registers[register] ?? 0)
                 }
                 queue.insert(contentsOf: workload.completed(register, result), at: 0)
             case .operations(let count):

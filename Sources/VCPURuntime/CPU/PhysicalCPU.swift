@@ -30,6 +30,10 @@ public actor PhysicalCPU {
     public let nanosecondsPerOperation: UInt64 = 1
     /// Host operations after every exit: KVM's exit handling, profiled by a host session.
     let hostOperationsPerExit: UInt64
+    /// **Model decision:** the host work of an exit unless a scenario says otherwise: 200 operations.
+    public static let defaultHostOperationsPerExit: UInt64 = 200
+    /// The most host work an exit may be given (`--host-work`, exec's `config host-work`).
+    public static let maximumHostOperationsPerExit: UInt64 = 1_000_000
     /// **Model decision:** virtual nanoseconds the CPU spends on one exit (world switch and
     /// handling): the host's exit-handling work plus a fixed cost.
     public var exitNanoseconds: UInt64 { hostOperationsPerExit * nanosecondsPerOperation + 300 }
@@ -59,7 +63,7 @@ public actor PhysicalCPU {
 
     public init(
         index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
-        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = 200, faults: CPUFaults = CPUFaults(),
+        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = defaultHostOperationsPerExit, faults: CPUFaults = CPUFaults(),
         traceLimit: Int? = nil
     ) throws(HostIRQError) {
         self.index = index

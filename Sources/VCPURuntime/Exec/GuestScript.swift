@@ -74,7 +74,7 @@ public struct ScriptConfiguration: Hashable, Sendable {
     public var hidden: [PMSIDRFeature] = []
     public var mutation: SPEMutation?
     /// Host operations (KVM's exit handling, profiled by a host session) after every exit.
-    public var hostWork: UInt64 = 200
+    public var hostWork = PhysicalCPU.defaultHostOperationsPerExit
 
     public init() {}
 
@@ -227,8 +227,8 @@ public enum ScriptCommand: Hashable, Sendable {
                 do { self = .config(.hide(try PMSIDRFeature.named(value))) } catch { throw fail(error.description) }
             case "host-work":
                 let operations = try number(value, "host-work")
-                guard operations <= 1_000_000 else {
-                    throw fail("host-work takes 0 to 1000000 operations per exit, got '\(value)'")
+                guard operations <= PhysicalCPU.maximumHostOperationsPerExit else {
+                    throw fail("host-work takes 0 to \(PhysicalCPU.maximumHostOperationsPerExit) operations per exit, got '\(value)'")
                 }
                 self = .config(.hostWork(operations))
             case "mutation":

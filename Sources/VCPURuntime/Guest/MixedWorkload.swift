@@ -17,8 +17,8 @@ public struct MixedWorkload: GuestWorkload, Hashable {
         /// no order violation), read back.
         case limitRewrite = "limit-rewrite"
         /// `PMSEVFR_EL1` or `PMSLATFR_EL1` written with a random value and read back, and
-        /// `PMSFCR_EL1` read (the guest never writes it: its reset 0). Direct with SPE (no exit):
-        /// the values must survive the world switches and moves between them.
+        /// `PMSFCR_EL1` read (what the driver wrote: its type filter, else its reset 0). Direct
+        /// with SPE (no exit): the values must survive the world switches and moves between them.
         case filterRoundTrip = "filter-round-trip"
         /// An HVC (an exit).
         case hypercall
@@ -59,9 +59,10 @@ public struct MixedWorkload: GuestWorkload, Hashable {
 
     public init(
         base: UInt64, hasSPE: Bool, seed: UInt64, timerPeriod: UInt64, rounds: Int? = nil, speINTID: UInt32 = 21,
-        chunk: UInt64 = 20_000
+        chunk: UInt64 = 20_000, style: GuestDriverStyle = .den0154, sampling: GuestSampling = .all
     ) {
-        profile = ProfileWorkload(base: base, chunk: chunk, chunks: nil, speINTID: speINTID, hasSPE: hasSPE)
+        profile = ProfileWorkload(
+            base: base, chunk: chunk, chunks: nil, speINTID: speINTID, hasSPE: hasSPE, style: style, sampling: sampling)
         tick = TimerWorkload(period: timerPeriod)
         self.rounds = rounds
         random = SplitMix64(seed: seed)
@@ -103,7 +104,7 @@ public struct MixedWorkload: GuestWorkload, Hashable {
             let register: SPERegisterID = random.next() % 2 == 0 ? .PMSEVFR_EL1 : .PMSLATFR_EL1
             let value = random.next() & ~register.spec.res0Mask
             expectedReads.append(ExpectedRead(register: register, value: value))
-            expectedReads.append(ExpectedRead(register: .PMSFCR_EL1, value: 0))
+            expectedReads.append(ExpectedRead(register: .PMSFCR_EL1, value: profile.filterControl))
             return [.access(register, write: value), .access(register, write: nil), .access(.PMSFCR_EL1, write: nil)]
         case .hypercall:
             return [.hypercall]

@@ -13,6 +13,10 @@ import SPEDevice
 /// The `guest-misprogram` fault (``misprogram(_:)``) makes the driver's next enable a bad buffer,
 /// which KVM's enable checks refuse: it services the management event like any other and programs
 /// its own buffer again.
+///
+/// Its ``GuestDriverStyle`` is the order it re-arms in (DEN0154's, or Linux's before 2025), and its
+/// ``GuestSampling`` what it asks of the unit: a type filter (it reads `PMSIDR_EL1` first and
+/// filters only when `FT` is shown) or discard mode.
 public struct ProfileWorkload: GuestWorkload, Hashable {
     public let base: UInt64
     /// The buffer size the driver asks for; it programs at most the VMM's maximum (``bufferSize``).
@@ -26,6 +30,9 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     public let speINTID: UInt32
     /// Whether the guest profiles at all (its VM has SPE).
     public let hasSPE: Bool
+    /// The order the driver re-arms its buffer in, and what it asks of the unit.
+    public let style: GuestDriverStyle
+    public let sampling: GuestSampling
 
     /// The buffer the driver programmed, in bytes: ``size``, or the VMM's `PMBIDR_EL1.MaxBuffSize`
     /// when that is smaller (0 until the driver has read `PMBIDR_EL1`, and when it does not profile).
@@ -51,6 +58,9 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     /// The bad buffer the next enable programs, and where a bad enable is.
     private var misprogramDue: GuestMisprogram?
     private var misprogramStage = MisprogramStage.none
+    /// The `PMSFCR_EL1` the driver wrote: its type filter, 0 without one (or when its VM hides
+    /// `PMSIDR_EL1.FT`).
+    public private(set) var filterControl: UInt64 = 0
     private var awaitingSyndrome = false
     private var finished = false
 
@@ -60,22 +70,26 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         case unprobed
         /// Its `PMBIDR_EL1` read is under way.
         case probing
+        /// Its `PMSIDR_EL1` read is under way (it wants a type filter).
+        case probingFeatures
         /// Its buffer is programmed (it may have stopped after a fault).
         case profiling
         /// It does not profile: no SPE, or programming is not allowed at EL1 (`PMBIDR_EL1.P`).
         case absent
     }
 
-    /// A bad enable under way: its steps are queued, then its `PMBPTR_EL1` write completed (the
-    /// enabling `PMBLIMITR_EL1` write comes right after it).
+    /// A bad enable under way: its steps are queued, then its `PMBPTR_EL1` write completed; the
+    /// write that makes the enable edge (`edge`: `PMBLIMITR_EL1`, or `PMBSR_EL1` when the legacy
+    /// order clears `S` last) comes after it.
     private enum MisprogramStage: Hashable, Sendable {
         case none
         case queued
-        case pointerWritten
+        case pointerWritten(edge: SPERegisterID)
     }
+    private var misprogramEdge = SPERegisterID.PMBLIMITR_EL1
 
     public init(base: UInt64, size: UInt64 = 16 * 1024, interval: UInt64 = 256, chunk: UInt64 = 20_000, chunks: Int?,
-        speINTID: UInt32 = 21, hasSPE: Bool = true)
+        speINTID: UInt32 = 21, hasSPE: Bool = true, style: GuestDriverStyle = .den0154, sampling: GuestSampling = .all)
     {
         self.base = base
         self.size = size
@@ -84,15 +98,18 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         self.chunks = chunks
         self.speINTID = speINTID
         self.hasSPE = hasSPE
+        self.style = style
+        self.sampling = sampling
     }
 
     /// Whether the driver has programmed a buffer.
     public var isProfiling: Bool { driver == .profiling }
 
-    /// `PMBLIMITR_EL1` of the programmed buffer, disabled.
+    /// `PMBLIMITR_EL1` of the programmed buffer, disabled, in the fill mode its sampling asks for.
     private var limit: PMBLIMITR_EL1 {
         var limit = PMBLIMITR_EL1(rawValue: 0)
         limit.LIMIT = (base + bufferSize) >> 12
+        if sampling == .discard { limit.FM = .discard }
         return limit
     }
 
@@ -131,15 +148,18 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         return enableSteps() + [.operations(chunk)]
     }
 
-    /// The driver points its buffer at its base and enables it: the enable edge KVM checks. With a
-    /// misprogramming due, the buffer it enables is the bad one instead.
-    private mutating func enableSteps() -> [GuestStep] {
+    /// The driver points its buffer at its base and enables it: the enable edge KVM checks, unless
+    /// `clearingSyndromeLast` (the legacy order after a buffer-full event), when `S` is still 1 and
+    /// the edge is the `PMBSR_EL1` write that follows. With a misprogramming due, the buffer it
+    /// enables is the bad one instead.
+    private mutating func enableSteps(clearingSyndromeLast: Bool = false) -> [GuestStep] {
         var limitRegister = limit
         limitRegister.E = true
         var pointer = base
         if let kind = misprogramDue {
             misprogramDue = nil
             misprogramStage = .queued
+            misprogramEdge = clearingSyndromeLast ? .PMBSR_EL1 : .PMBLIMITR_EL1
             switch kind {
             case .oversized where maximumSize != 0:
                 limitRegister.LIMIT = (base + maximumSize + AddressSpace.pageSize) >> 12
@@ -152,7 +172,8 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
                 limitRegister.LIMIT = (pointer + AddressSpace.pageSize) >> 12
             }
         }
-        return [.access(.PMBPTR_EL1, write: pointer), .access(.PMBLIMITR_EL1, write: limitRegister.rawValue)]
+        let steps: [GuestStep] = [.access(.PMBPTR_EL1, write: pointer), .access(.PMBLIMITR_EL1, write: limitRegister.rawValue)]
+        return clearingSyndromeLast ? steps + [.access(.PMBSR_EL1, write: 0)] : steps
     }
 
     /// The `guest-misprogram` fault: the driver's next enable (after a buffer-full event, or when it
@@ -179,19 +200,24 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         return [.access(.PMBSR_EL1, write: nil)]
     }
 
-    /// The driver's `PMBIDR_EL1` read sizes and programs its buffer; its handler's `PMBSR_EL1` read
-    /// services the buffer. Other accesses (another part of the guest's) are not the driver's.
+    /// The driver's `PMBIDR_EL1` read sizes its buffer (and its `PMSIDR_EL1` read, when it wants a
+    /// filter, finds whether it may), then it programs it; its handler's `PMBSR_EL1` read services
+    /// the buffer. Other accesses (another part of the guest's) are not the driver's.
     public mutating func completed(_ register: SPERegisterID, _ result: GuestActionResult) -> [GuestStep] {
         switch (register, result) {
         case (.PMBIDR_EL1, _) where driver == .probing:
             return probed(result)
+        case (.PMSIDR_EL1, _) where driver == .probingFeatures:
+            driver = .profiling
+            if case .read(let raw) = result, PMSIDR_EL1(rawValue: raw).FT { filterControl = sampling.filterControl }
+            return programSteps()
         case (.PMBSR_EL1, .read(let value)) where awaitingSyndrome:
             awaitingSyndrome = false
             return service(value)
         case (.PMBPTR_EL1, .wrote) where misprogramStage == .queued:
-            misprogramStage = .pointerWritten
+            misprogramStage = .pointerWritten(edge: misprogramEdge)
             return []
-        case (.PMBLIMITR_EL1, .wrote) where misprogramStage == .pointerWritten:
+        case (_, .wrote) where misprogramStage == .pointerWritten(edge: register):
             misprogramStage = .none
             misprogrammed += 1
             return []
@@ -201,8 +227,7 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
     }
 
     /// The buffer is the size asked for, within the VMM's maximum (`MaxBuffSize`, 0: no limit).
-    /// Then: map it, sample at EL0 and EL1 with context and timestamps every ``interval``
-    /// operations, point at its base and enable it.
+    /// A driver that wants a type filter reads `PMSIDR_EL1` next; the others program the buffer.
     private mutating func probed(_ result: GuestActionResult) -> [GuestStep] {
         guard case .read(let raw) = result, !PMBIDR_EL1(rawValue: raw).P else {
             driver = .absent
@@ -211,7 +236,17 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         let maximum = MaxBufferSize.decode(field: PMBIDR_EL1(rawValue: raw).MaxBuffSize)
         bufferSize = maximum == 0 ? size : min(size, maximum)
         maximumSize = maximum
+        guard !sampling.needsTypeFilter else {
+            driver = .probingFeatures
+            return [.access(.PMSIDR_EL1, write: nil)]
+        }
         driver = .profiling
+        return programSteps()
+    }
+
+    /// Map the buffer, sample at EL0 and EL1 with context and timestamps every ``interval``
+    /// operations, set the type filter if it has one, point at the base and enable.
+    private mutating func programSteps() -> [GuestStep] {
         var scr = PMSCR_EL1(rawValue: 0)
         scr.E0SPE = true
         scr.E1SPE = true
@@ -220,20 +255,24 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         return [
             .map(base..<(base + bufferSize)), .access(.PMSCR_EL1, write: scr.rawValue),
             .access(.PMSIRR_EL1, write: max(1, interval / 256) << 8),
-        ] + enableSteps()
+        ] + (filterControl == 0 ? [] : [.access(.PMSFCR_EL1, write: filterControl)]) + enableSteps()
     }
 
     /// The driver has read `PMBSR_EL1`: disable, consume, clear, reset the pointer, and enable
     /// again after a buffer-full event; after a fault, report it and stop profiling (until the
-    /// next chunk).
+    /// next chunk). The legacy order re-arms without disabling and clears `S` last.
     private mutating func service(_ value: UInt64) -> [GuestStep] {
         lastSyndrome = value
         let sr = PMBSR_EL1(rawValue: value)
+        let filled = sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue)
+        if style == .legacy && filled && limitWritten != limit.rawValue {
+            return [.access(.PMBPTR_EL1, write: nil), .consumeBuffer] + enableSteps(clearingSyndromeLast: true)
+        }
         let steps: [GuestStep] = [
             .access(.PMBLIMITR_EL1, write: limit.rawValue), .access(.PMBPTR_EL1, write: nil), .consumeBuffer,
             .access(.PMBSR_EL1, write: 0),
         ]
-        if !(sr.EC == .other && sr.MSS == UInt64(BufferStatusCode.bufferFilled.rawValue)) {
+        if !filled {
             faults += 1
             stoppedByFault = true
         }

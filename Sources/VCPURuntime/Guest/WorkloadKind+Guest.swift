@@ -16,6 +16,9 @@ public struct GuestSetup: Hashable, Sendable {
     public static let defaultTimerPeriod: UInt64 = 100_000
     /// The guest's own seed (`mixed`'s choices); the run gives each VCPU its own.
     public var seed: UInt64
+    /// How its SPE driver re-arms the buffer, and what it asks of the unit (`profile`, `mixed`).
+    public var driverStyle = GuestDriverStyle.den0154
+    public var sampling = GuestSampling.all
     /// A bound for tests (nil, the default: the guest runs until the run stops its VCPU). `profile`:
     /// chunks; `mixed`: rounds of a chunk and a choice; `idle`: timer interrupts; `trap-storm`:
     /// accesses. After it the guest finishes cleanly (a profiling guest disables its buffer) and
@@ -38,11 +41,12 @@ extension WorkloadKind {
         switch self {
         case .profile:
             ProfileWorkload(
-                base: setup.bufferBase, chunks: setup.iterations, speINTID: setup.speINTID, hasSPE: setup.hasSPE)
+                base: setup.bufferBase, chunks: setup.iterations, speINTID: setup.speINTID, hasSPE: setup.hasSPE,
+                style: setup.driverStyle, sampling: setup.sampling)
         case .mixed:
             MixedWorkload(
                 base: setup.bufferBase, hasSPE: setup.hasSPE, seed: setup.seed, timerPeriod: setup.timerPeriod,
-                rounds: setup.iterations, speINTID: setup.speINTID)
+                rounds: setup.iterations, speINTID: setup.speINTID, style: setup.driverStyle, sampling: setup.sampling)
         case .idle:
             TimerWorkload(period: setup.timerPeriod, periods: setup.iterations)
         case .trapStorm:

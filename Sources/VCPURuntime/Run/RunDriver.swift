@@ -15,6 +15,8 @@ struct RunPlan: Sendable {
         var maxBufferSize: UInt64 = 0
         var lockedMemoryLimit: UInt64?
         var spu: [Int]?
+        /// The `PMSIDR_EL1` features hidden from the VM.
+        var hiddenFeatures: [PMSIDRFeature] = []
     }
 
     var cpus: Int
@@ -23,6 +25,8 @@ struct RunPlan: Sendable {
     var migrateEvery: UInt64?
     var timeSlice: UInt64
     var hostPerf: Bool
+    /// Host operations after every exit (``Scenario/hostOperationsPerExit``).
+    var hostOperationsPerExit = PhysicalCPU.defaultHostOperationsPerExit
     var mutation: SPEMutation?
     var runtimeMutation: RuntimeMutation?
     var budget: RunBudget?
@@ -77,7 +81,8 @@ extension RunPlan {
             distributor = try Distributor(cpuCount: cpus)
             for index in 0..<cpus {
                 physical.append(try PhysicalCPU(index: index, platform: platform, distributor: distributor, seed: seed,
-                    mutation: mutation, checker: checker, faults: cpuFaults[index], traceLimit: traceShare))
+                    mutation: mutation, checker: checker, hostOperationsPerExit: hostOperationsPerExit,
+                    faults: cpuFaults[index], traceLimit: traceShare))
             }
         } catch {
             preconditionFailure("HostIRQ refused the model's own configuration: \(error)")
@@ -87,7 +92,7 @@ extension RunPlan {
         var members: [Member] = []
         var vmHandles: [VMHandle] = []
         for (vmIndex, vm) in vms.enumerated() {
-            let spevm = SPEVM(index: vmIndex, configuration: SPEVMConfiguration(hasSPE: vm.hasSPE),
+            let spevm = SPEVM(index: vmIndex, configuration: SPEVMConfiguration(hasSPE: vm.hasSPE, hiddenFeatures: vm.hiddenFeatures),
                 lockedMemoryLimit: vm.lockedMemoryLimit ?? .max)
             vmHandles.append(VMHandle(spe: spevm, lockedMemoryLimit: vm.lockedMemoryLimit ?? .max, maxBufferSize: vm.maxBufferSize))
             let environment = KVMEnvironment(vm: spevm, mutation: mutation)

@@ -10,7 +10,8 @@ extension Scenario {
     /// physical CPU and one VM, every VM with a VCPU, SPE attributes only on VMs with SPE, every
     /// SPU naming existing CPUs once, a maximum buffer size `PMBIDR_EL1.MaxBuffSize` can show, and
     /// non-zero budget, time slice, migration period, timer period, guest bound, polling window and
-    /// fault intervals, and a PCT depth of at least 1. Every front end (flags, scenario files, replay
+    /// fault intervals, a PCT depth of at least 1, host work within its bound, and driver settings
+    /// and hidden features only on VMs with SPE. Every front end (flags, scenario files, replay
     /// files, tests) shares these checks.
     ///
     /// A message starts with the setting at fault, named by its scenario-file key (the flag's name
@@ -36,6 +37,10 @@ extension Scenario {
         guard timeSlice > 0 else { throw .scenario("time_slice: a time slice must be longer than 0") }
         if migrateEvery == 0 {
             throw .scenario("migrate_every: the migration period must be longer than 0 (leave it out for no migrator)")
+        }
+        guard hostOperationsPerExit <= PhysicalCPU.maximumHostOperationsPerExit else {
+            throw .scenario(
+                "host_work: at most \(PhysicalCPU.maximumHostOperationsPerExit) host operations per exit, got \(hostOperationsPerExit)")
         }
         guard timerPeriod > 0 else { throw .scenario("timer_period: a guest's timer period must be longer than 0") }
         if let iterations = guestIterations, iterations < 1 {
@@ -70,6 +75,9 @@ extension VMScenario {
                 throw .scenario("\(place).max_buffer_size: the VM has no SPE (spe is false): a maximum buffer size needs SPE")
             }
             if spu != nil { throw .scenario("\(place).spu: the VM has no SPE (spe is false): an SPU needs SPE") }
+            if !hiddenFeatures.isEmpty {
+                throw .scenario("\(place).hide: the VM has no SPE (spe is false): only a VM with SPE has PMSIDR_EL1 features to hide")
+            }
         }
         guard let spu else { return }
         let cpuRange = cpus == 1 ? "1 physical CPU (0)" : "\(cpus) physical CPUs (0–\(cpus - 1))"

@@ -79,6 +79,11 @@ public struct VMScenario: Hashable, Sendable {
     public var lockedMemoryLimit: UInt64?
     /// The CPUs whose SPU the VM's VCPUs may use (nil: every CPU).
     public var spu: [Int]?
+    /// The `PMSIDR_EL1` features the VMM hides from the VM (KVM's trapped read shows them as 0).
+    public var hiddenFeatures: [PMSIDRFeature] = []
+    /// How the guests' SPE drivers re-arm their buffers, and what they ask of the unit.
+    public var driverStyle = GuestDriverStyle.den0154
+    public var sampling = GuestSampling.all
 
     public init(vcpus: Int, workload: WorkloadKind = .mixed, hasSPE: Bool = true) {
         self.vcpus = vcpus
@@ -98,6 +103,9 @@ public struct Scenario: Hashable, Sendable {
     public var migrateEvery: UInt64?
     /// A host perf session on every physical CPU.
     public var hostPerf = false
+    /// Operations of host work after every exit (KVM's exit handling, sampled by a host session),
+    /// run with host interrupts masked; each takes ``PhysicalCPU/nanosecondsPerOperation``.
+    public var hostOperationsPerExit = PhysicalCPU.defaultHostOperationsPerExit
     /// Nanoseconds a VCPU runs before the host scheduler preempts it.
     public var timeSlice: UInt64 = 1_000_000
     /// Live platform: what an idle CPU does, and whether guest time spins instead of sleeping.

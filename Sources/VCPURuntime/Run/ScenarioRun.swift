@@ -61,12 +61,15 @@ public struct ScenarioRun: Sendable {
                             seed: scenario.seed ^ (UInt64(vmIndex) << 32 | UInt64(id.index)) &* 0x9E37_79B9_7F4A_7C15,
                             iterations: scenario.guestIterations)
                         setup.timerPeriod = scenario.timerPeriod
+                        setup.driverStyle = vm.driverStyle
+                        setup.sampling = vm.sampling
                         return vm.workload.makeGuest(setup)
                     },
-                    maxBufferSize: vm.maxBufferSize, lockedMemoryLimit: vm.lockedMemoryLimit, spu: vm.spu)
+                    maxBufferSize: vm.maxBufferSize, lockedMemoryLimit: vm.lockedMemoryLimit, spu: vm.spu,
+                    hiddenFeatures: vm.hiddenFeatures)
             },
             seed: scenario.seed, migrateEvery: scenario.migrateEvery, timeSlice: scenario.timeSlice,
-            hostPerf: scenario.hostPerf, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
+            hostPerf: scenario.hostPerf, hostOperationsPerExit: scenario.hostOperationsPerExit, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
             budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget), linearBuckets: linearBuckets,
             traceLimit: traceLimit)
         switch platform {
