@@ -20,6 +20,8 @@ enum OptionKind: Equatable, Sendable {
     case faults
     /// A slice of a seed range, `I/N` (``Shard``).
     case shard
+    /// `PMSIDR_EL1` features to hide (``FeatureList``).
+    case features
 
     /// What a value must look like, for messages.
     var expected: String {
@@ -32,6 +34,7 @@ enum OptionKind: Equatable, Sendable {
         case .path: "a file path"
         case .faults: FaultList.expected
         case .shard: "I/N: slice I of N, numbered from 1 (1 <= I <= N)"
+        case .features: FeatureList.expected
         }
     }
 
@@ -71,6 +74,8 @@ enum OptionKind: Equatable, Sendable {
             return .path(text)
         case .faults:
             return .faults(try FaultList.parse(text))
+        case .features:
+            return .features(try FeatureList.parse(text))
         case .shard:
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let index = ParsedOptions.wholeNumber(String(parts[0])),
@@ -98,6 +103,7 @@ enum OptionValue: Equatable, Sendable {
     case path(String)
     case faults([FaultKind: UInt64])
     case shard(Shard)
+    case features([PMSIDRFeature])
 }
 
 /// Why a value does not fit its option: what was expected, and the model's own reason when it

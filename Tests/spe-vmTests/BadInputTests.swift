@@ -50,6 +50,12 @@ struct BadInputTests {
         BadInput(["run", "--time-slice", "1.5ms"], "spe-vm: --time-slice takes a duration: a whole number and a unit"),
         BadInput(["run", "--migrate-every", "never"], "spe-vm: --migrate-every takes a duration: a whole number and a unit"),
         BadInput(["run", "--duration", "1s", "--exits", "5"], "spe-vm: --duration and --exits are both given: give one"),
+        BadInput(["run", "--hide", "FnE,"],
+            "spe-vm: --hide takes none, or PMSIDR_EL1 feature names separated by commas (features: FE, FT, FL, FnE, ArchInst, LDS, ERnd), got 'FnE,': an empty feature name"),
+        BadInput(["stress", "--guest-driver", "old"], "spe-vm: --guest-driver takes den0154 or legacy, got 'old'"),
+        BadInput(["run", "--guest-sampling", "load"],
+            "spe-vm: --guest-sampling takes one of all, loads, stores, branches, discard, got 'load'"),
+        BadInput(["run", "--host-work", "-1"], "spe-vm: --host-work takes a whole number from 0 to 1000000, got '-1'"),
         BadInput(["run", "--max-buffer-size", "5000"],
             "spe-vm: --max-buffer-size takes a size in bytes PMBIDR_EL1.MaxBuffSize can show, got '5000': maximum buffer size 5000 "
             + "cannot be shown in PMBIDR_EL1.MaxBuffSize"),

@@ -82,8 +82,55 @@ import VCPURuntime
         #expect(try runPlan([], file: #"{"vms": [{"vcpus": 2}]}"#).scenario.vms == [VMScenario(vcpus: 2)])
     }
 
+    @Test("hidden features, the guest driver's order and sampling, and host work: from sections, the top level or flags")
+    func guestSettings() throws {
+        let file = #"{"host_work": 5000, "hide": "FT", "guest_sampling": "loads", "vms": ["#
+            + #"{"vcpus": 1, "hide": "fne,FE", "guest_driver": "legacy"}, {"vcpus": 1, "guest_sampling": "discard"}, "#
+            + #"{"vcpus": 1, "spe": false}]}"#
+        let plan = try runPlan([], file: file)
+        var first = VMScenario(vcpus: 1)
+        first.hiddenFeatures = [.FE, .FnE]
+        first.driverStyle = .legacy
+        first.sampling = .loads
+        var second = VMScenario(vcpus: 1)
+        second.hiddenFeatures = [.FT]
+        second.sampling = .discard
+        // The top level's hide passes over the VM without SPE.
+        var third = VMScenario(vcpus: 1, hasSPE: false)
+        third.sampling = .loads
+        #expect(plan.scenario.vms == [first, second, third])
+        #expect(plan.scenario.hostOperationsPerExit == 5000)
+        // Flags replace them in every VM (hide only where there is SPE).
+        let flags = try runPlan(
+            ["--hide", "none", "--guest-driver", "den0154", "--guest-sampling", "branches", "--host-work", "0"], file: file)
+        #expect(flags.scenario.vms.map(\.hiddenFeatures) == [[], [], []])
+        #expect(flags.scenario.vms.map(\.driverStyle) == [.den0154, .den0154, .den0154])
+        #expect(flags.scenario.vms.map(\.sampling) == [.branches, .branches, .branches])
+        #expect(flags.scenario.hostOperationsPerExit == 0)
+        // Without a file, the flags give every VM the same.
+        let counts = try runPlan(["--vms", "2", "--hide", "FnE", "--guest-driver", "legacy"])
+        #expect(counts.scenario.vms.map(\.hiddenFeatures) == [[.FnE], [.FnE]])
+        #expect(counts.scenario.vms.map(\.driverStyle) == [.legacy, .legacy])
+        // The defaults: nothing hidden, DEN0154's order, every sample, 200 operations.
+        let defaults = try runPlan([]).scenario
+        #expect(defaults.vms.allSatisfy { $0.hiddenFeatures == [] && $0.driverStyle == .den0154 && $0.sampling == .all })
+        #expect(defaults.hostOperationsPerExit == 200)
+    }
+
     /// File text (and flags), and the message each must fail with.
     static let errors: [(String, [String], String)] = [
+        (#"{"vms": [{"vcpus": 1, "spe": false, "hide": "FnE"}]}"#, [],
+            "s.json: vms[0].hide: the VM has no SPE (spe is false): only a VM with SPE has PMSIDR_EL1 features to hide"),
+        (#"{"vms": [{"vcpus": 1, "hide": "FnE,Fast"}]}"#, [],
+            "s.json: vms[0].hide takes none, or PMSIDR_EL1 feature names separated by commas (features: FE, FT, FL, FnE, ArchInst, LDS, ERnd), got \"FnE,Fast\": unknown feature 'Fast'"),
+        (#"{"hide": "FT,ft"}"#, [],
+            "s.json: hide takes none, or PMSIDR_EL1 feature names separated by commas (features: FE, FT, FL, FnE, ArchInst, LDS, ERnd), got \"FT,ft\": FT is named twice"),
+        (#"{"hide": ["FT"]}"#, [],
+            "s.json: hide takes none, or PMSIDR_EL1 feature names separated by commas (features: FE, FT, FL, FnE, ArchInst, LDS, ERnd), got an array"),
+        (#"{"vms": [{"vcpus": 1, "guest_driver": "linux"}]}"#, [], "s.json: vms[0].guest_driver takes den0154 or legacy, got \"linux\""),
+        (#"{"guest_sampling": "all loads"}"#, [],
+            "s.json: guest_sampling takes one of all, loads, stores, branches, discard, got \"all loads\""),
+        (#"{"host_work": 1000001}"#, [], "s.json: host_work takes a whole number from 0 to 1000000, got 1000001"),
         (#"{"pcpus": 2, "vms": [{"vcpus": 1}, {"vcpus": 2, "spu": [5]}]}"#, [],
             "s.json: vms[1].spu[0]: CPU 5 has no SPU: the run has 2 physical CPUs (0–1)"),
         (#"{"vms": [{"vcpus": 2, "spu": [1]}]}"#, ["--pcpus", "1"], "s.json: vms[0].spu[0]: CPU 1 has no SPU: the run has 1 physical CPU (0)"),
@@ -98,14 +145,14 @@ import VCPURuntime
         (#"{"vms": [{"vcpus": 4000}, {"vcpus": 97}]}"#, [], "s.json: vms: at most 4096 VCPUs over all VMs, got 4097"),
         (#"{"vms": [{"spe": true}]}"#, [], "s.json: vms[0]: 'vcpus' is missing: every VM section gives its number of VCPUs"),
         (#"{"vms": [{"vcpus": 1, "color": 3}]}"#, [],
-            "s.json: unknown key 'color' in vms[0]: the keys are vcpus, spe, workload, max_buffer_size, locked_memory_limit, spu"),
+            "s.json: unknown key 'color' in vms[0]: the keys are vcpus, spe, workload, max_buffer_size, locked_memory_limit, hide, guest_driver, guest_sampling, spu"),
         (#"{"pcpus": 2, "cpus": 3}"#, [],
             "s.json: unknown key 'cpus': the keys are vcpus, pcpus, vms, platform, seed, duration, exits, workload, host_perf, "
-            + "migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
+            + "host_work, migrate_every, max_buffer_size, hide, guest_driver, guest_sampling, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"scenario": "other.json"}"#, [], "s.json: unknown key 'scenario': the keys are vcpus, pcpus, vms, platform, seed, duration, "
-            + "exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
+            + "exits, workload, host_perf, host_work, migrate_every, max_buffer_size, hide, guest_driver, guest_sampling, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"max-buffer-size": 4096}"#, [], "s.json: unknown key 'max-buffer-size': the keys are vcpus, pcpus, vms, platform, seed, "
-            + "duration, exits, workload, host_perf, migrate_every, max_buffer_size, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
+            + "duration, exits, workload, host_perf, host_work, migrate_every, max_buffer_size, hide, guest_driver, guest_sampling, idle, busy_guest, time_slice, strategy, depth, faults, mutation"),
         (#"{"workload": "fast"}"#, [], "s.json: workload takes one of profile, mixed, idle, trap-storm, got \"fast\""),
         (#"{"vms": [{"vcpus": 1, "workload": 3}]}"#, [], "s.json: vms[0].workload takes one of profile, mixed, idle, trap-storm, got 3"),
         (#"{"duration": 10}"#, [], "s.json: duration takes a duration: a whole number and a unit, ns, us, ms or s (e.g. 10s, 1ms, 250us, 500ns), got 10"),
@@ -121,7 +168,7 @@ import VCPURuntime
         (#"{"vms": 3}"#, ["--vms", "4", "--vcpus", "2"], "--vms 4 is more than the run's 2 VCPUs: every VM needs a VCPU, give at most 2 VMs"),
         (#"{"vms": "two"}"#, [], "s.json: vms takes a whole number from 1 to 4096, or an array of VM sections, got \"two\""),
         (#"{"vms": [3]}"#, [],
-            "s.json: vms[0] takes an object of VM settings (vcpus, spe, workload, max_buffer_size, locked_memory_limit, spu), got 3"),
+            "s.json: vms[0] takes an object of VM settings (vcpus, spe, workload, max_buffer_size, locked_memory_limit, hide, guest_driver, guest_sampling, spu), got 3"),
         (#"{"vms": []}"#, [], "s.json: vms: a run needs at least one VM"),
         (#"{"host_perf": 1}"#, [], "s.json: host_perf takes true or false, got 1"),
         (#"{"max_buffer_size": 5000}"#, [],
@@ -153,6 +200,10 @@ import VCPURuntime
         withMutation.budget = .duration(1_500_000)
         withMutation.strategy = .pct(depth: 7)
         withMutation.faults = [.kickStorm: 3_000, .guestMisprogram: FaultKind.guestMisprogram.defaultInterval]
+        withMutation.hostOperationsPerExit = 20_000
+        withMutation.vms[0].hiddenFeatures = [.FT, .LDS]
+        withMutation.vms[0].driverStyle = .legacy
+        withMutation.vms[0].sampling = .stores
         for (scenario, platform) in [(Self.exampleScenario, PlatformKind.sim), (withMutation, .live), (try runPlan([]).scenario, .live)] {
             let text = ScenarioFile.json(scenario, platform: platform).rendered
             let plan = try runPlan([], file: text)

@@ -1,3 +1,4 @@
+import SPEDevice
 import VCPURuntime
 
 /// The settings of `spe-vm run`: its flags, which are also the keys of a scenario file (`-` written
@@ -32,6 +33,25 @@ enum RunOptions {
         placeholder: "NAME", defaultValue: RunDefaults.workload.rawValue,
         help: "every VM's guest (workloads are listed above)")
     static let hostPerf = OptionSpec.flag("host-perf", "run the host's own perf session (SPE) on every physical CPU")
+    static let hostWork = OptionSpec(
+        name: "host-work", kind: .number(0...PhysicalCPU.maximumHostOperationsPerExit), placeholder: "OPS",
+        defaultValue: "\(PhysicalCPU.defaultHostOperationsPerExit)",
+        help: "operations of host work after every exit, interrupts masked (1 ns each; a host session samples them)")
+    static let hide = OptionSpec(
+        name: "hide", kind: .features, placeholder: "LIST", defaultValue: "none",
+        help: "PMSIDR_EL1 features every VM is not given (\(PMSIDRFeature.allCases.map(\.rawValue).joined(separator: ",")), or none); KVM shows them as 0")
+    static let guestDriver = OptionSpec(
+        name: "guest-driver",
+        kind: .choice(GuestDriverStyle.allCases.map(\.rawValue), expected: "den0154 or legacy"),
+        placeholder: "den0154|legacy", defaultValue: GuestDriverStyle.den0154.rawValue,
+        help: "the order the guests' SPE drivers re-arm a full buffer in: "
+            + GuestDriverStyle.allCases.map { "\($0) (\($0.summary))" }.joined(separator: "; "))
+    static let guestSampling = OptionSpec(
+        name: "guest-sampling",
+        kind: .choice(GuestSampling.allCases.map(\.rawValue), expected: "one of \(GuestSampling.allCases.map(\.rawValue).joined(separator: ", "))"),
+        placeholder: "NAME", defaultValue: GuestSampling.all.rawValue,
+        help: "what the guests' SPE drivers record: all, loads, stores or branches (a type filter, used only where "
+            + "PMSIDR_EL1.FT is shown), or discard (discard mode: nothing written)")
     static let migrateEvery = OptionSpec(
         name: "migrate-every", kind: .duration(off: true), placeholder: "D|off",
         defaultValue: RunDefaults.migrateEvery.map(DurationText.format) ?? "off",
@@ -70,8 +90,8 @@ enum RunOptions {
 
     /// Every flag of `spe-vm run`, in the order `--help` lists them.
     static let flags: [OptionSpec] = [
-        vcpus, pcpus, vms, platform, seed, duration, exits, workload, hostPerf, migrateEvery, maxBufferSize, idle,
-        busyGuest, timeSlice, strategy, depth, faults, mutation, scenario, json,
+        vcpus, pcpus, vms, platform, seed, duration, exits, workload, hostPerf, hostWork, migrateEvery, maxBufferSize,
+        hide, guestDriver, guestSampling, idle, busyGuest, timeSlice, strategy, depth, faults, mutation, scenario, json,
     ]
 
     /// The settings a scenario file gives at its top level: every flag but `--scenario` and `--json`.
@@ -84,7 +104,9 @@ enum RunOptions {
         name: "locked-memory-limit", kind: .number(0...UInt64.max), placeholder: "BYTES", defaultValue: "no limit",
         help: "the VM's locked-memory limit in bytes")
     /// The settings of a scenario file's VM section, besides `spu`.
-    static let vmSettings: [OptionSpec] = [vcpus, spe, workload, maxBufferSize, lockedMemoryLimit]
+    static let vmSettings: [OptionSpec] = [
+        vcpus, spe, workload, maxBufferSize, lockedMemoryLimit, hide, guestDriver, guestSampling,
+    ]
     /// The key of a VM section's SPU, the physical CPUs its VCPUs may run on.
     static let spuKey = "spu"
 }

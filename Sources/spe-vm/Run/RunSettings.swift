@@ -18,6 +18,7 @@ struct GivenValue: Equatable, Sendable {
             case .name(let name), .path(let name): name
             case .faults(let faults): FaultList.format(faults)
             case .shard(let shard): shard.description
+            case .features(let features): FeatureList.format(features)
             }
         return "\(place) \(text)"
     }
@@ -66,7 +67,7 @@ struct RunSettings: Equatable, Sendable {
     /// value at the top level and in every VM section; `--duration` or `--exits` replaces the file's
     /// budget whichever it gave; `--vcpus` or `--vms` replaces the file's VM sections by VMs built
     /// round robin from the counts (a count no flag gives comes from the file's top level, else the
-    /// default), each taking the run-wide workload and maximum buffer size.
+    /// default), each taking the run-wide workload, maximum buffer size, hidden features and driver settings.
     func overridden(by flags: RunSettings) -> RunSettings {
         var merged = self
         if flags.values[RunOptions.duration.name] != nil || flags.values[RunOptions.exits.name] != nil {
@@ -92,6 +93,7 @@ struct RunSettings: Equatable, Sendable {
         var scenario = Scenario(cpus: cpus, vms: try vmScenarios(), budget: budget)
         scenario.seed = number(RunOptions.seed) ?? RunDefaults.seed
         scenario.hostPerf = bool(RunOptions.hostPerf) ?? RunDefaults.hostPerf
+        scenario.hostOperationsPerExit = number(RunOptions.hostWork) ?? PhysicalCPU.defaultHostOperationsPerExit
         scenario.migrateEvery = duration(RunOptions.migrateEvery) ?? RunDefaults.migrateEvery
         scenario.timeSlice = (duration(RunOptions.timeSlice) ?? nil) ?? RunDefaults.timeSlice
         scenario.idle =
@@ -147,6 +149,7 @@ struct RunSettings: Equatable, Sendable {
                 vm.maxBufferSize = number(RunOptions.maxBufferSize, in: section) ?? RunDefaults.maxBufferSize
                 vm.lockedMemoryLimit = number(RunOptions.lockedMemoryLimit, in: section)
                 vm.spu = section.spu
+                guestSettings(of: &vm, in: section)
                 return vm
             }
         }
@@ -166,8 +169,22 @@ struct RunSettings: Equatable, Sendable {
         return (0..<vms).map { index in
             var vm = VMScenario(vcpus: vcpus / vms + (index < vcpus % vms ? 1 : 0), workload: workload)
             vm.maxBufferSize = number(RunOptions.maxBufferSize) ?? RunDefaults.maxBufferSize
+            guestSettings(of: &vm, in: nil)
             return vm
         }
+    }
+
+    /// A VM's hidden features and guest driver settings: a flag's, else its section's, else the
+    /// file's top level, else none hidden and DEN0154's driver recording every sample. A run-wide
+    /// `hide` passes over VMs without SPE (a section's own is refused there by validation).
+    private func guestSettings(of vm: inout VMScenario, in section: VMSection?) {
+        if case .features(let hidden)? = given(RunOptions.hide, in: section),
+            vm.hasSPE || section?.values[RunOptions.hide.name] != nil
+        {
+            vm.hiddenFeatures = hidden
+        }
+        vm.driverStyle = name(RunOptions.guestDriver, in: section).flatMap(GuestDriverStyle.init(rawValue:)) ?? .den0154
+        vm.sampling = name(RunOptions.guestSampling, in: section).flatMap(GuestSampling.init(rawValue:)) ?? .all
     }
 
     // MARK: Typed values

@@ -5,7 +5,8 @@ import VCPURuntime
 /// flags with `_` for `-` (``RunOptions/settings``), read by the same ``OptionKind``s, so a value
 /// means what it means as a flag; durations are strings (`"1ms"`). `vms` is a VM count like
 /// `--vms`, or an array of VM sections, each with `vcpus` (required), `spe`, `workload`,
-/// `max_buffer_size`, `locked_memory_limit` and `spu` (the physical CPUs the VM may use).
+/// `max_buffer_size`, `locked_memory_limit`, `hide`, `guest_driver`, `guest_sampling` and `spu`
+/// (the physical CPUs the VM may use).
 ///
 /// The report's `config` member is written in this form, so it replays the run.
 enum ScenarioFile {
@@ -109,7 +110,8 @@ enum ScenarioFile {
             switch (spec.kind, json) {
             case (.flag, .bool(let on)): value = .bool(on)
             case (.number, .number(let literal)), (.bufferSize, .number(let literal)): value = try spec.kind.parse(literal)
-            case (.choice, .string(let text)), (.duration, .string(let text)), (.faults, .string(let text)):
+            case (.choice, .string(let text)), (.duration, .string(let text)), (.faults, .string(let text)),
+                (.features, .string(let text)):
                 value = try spec.kind.parse(text)
             default: throw ValueProblem(expected: spec.kind.expected)
             }
@@ -127,6 +129,7 @@ enum ScenarioFile {
             RunOptions.pcpus.key: .integer(UInt64(clamping: scenario.cpus)),
             RunOptions.seed.key: .integer(scenario.seed),
             RunOptions.hostPerf.key: .bool(scenario.hostPerf),
+            RunOptions.hostWork.key: .integer(scenario.hostOperationsPerExit),
             RunOptions.migrateEvery.key: .string(scenario.migrateEvery.map(DurationText.format) ?? "off"),
             RunOptions.timeSlice.key: .string(DurationText.format(scenario.timeSlice)),
             RunOptions.idle.key: .string(scenario.idle == .park ? "park" : "poll"),
@@ -151,7 +154,11 @@ enum ScenarioFile {
             RunOptions.spe.key: .bool(vm.hasSPE),
             RunOptions.workload.key: .string(vm.workload.rawValue),
             RunOptions.maxBufferSize.key: .integer(vm.maxBufferSize),
+            RunOptions.guestDriver.key: .string(vm.driverStyle.rawValue),
+            RunOptions.guestSampling.key: .string(vm.sampling.rawValue),
         ]
+        // A VM without SPE has nothing to hide (the key would be refused there).
+        if vm.hasSPE { object[RunOptions.hide.key] = .string(FeatureList.format(vm.hiddenFeatures)) }
         if let limit = vm.lockedMemoryLimit { object[RunOptions.lockedMemoryLimit.key] = .integer(limit) }
         if let spu = vm.spu { object[RunOptions.spuKey] = .array(spu.map { .integer(UInt64(clamping: $0)) }) }
         return .object(object)
