@@ -33,7 +33,7 @@ enum AnyMutation: Hashable, Sendable, CustomTestStringConvertible {
 }
 
 /// Every mutation of both catalogues, run as a stress campaign over seeds 1...5, is caught as a
-/// violation of its own rule: the checker has teeth wherever the runtime's workloads reach.
+/// violation of its own rule: the checker has teeth, and the runtime's scenarios reach every rule.
 @Suite struct MutationCampaignTests {
     /// The seeds every campaign runs.
     static let seeds = SeedPlan(start: 1, count: 5)
@@ -71,6 +71,25 @@ enum AnyMutation: Hashable, Sendable, CustomTestStringConvertible {
         case .spe(.enableChecksSkipped):
             // The checks refuse only a bad buffer: a misprogramming guest enables one.
             scenario.faults = [.guestMisprogram: 200_000]
+        case .spe(.pmsidrNotMasked):
+            // The guest's PMSIDR_EL1 differs from hardware only when the VMM hides a feature.
+            scenario.vms[1].hiddenFeatures = [.FnE]
+        case .spe(.discardModeWrites):
+            // Only a buffer in discard mode must stay unwritten.
+            for index in scenario.vms.indices { scenario.vms[index].sampling = .discard }
+        case .spe(.dropNotCounted):
+            // Only a filter drops a sample as filtered.
+            for index in scenario.vms.indices { scenario.vms[index].sampling = .loads }
+        case .spe(.syndromeOverwritten):
+            // The broken check fires on a write that sets E on a bad buffer while S is still 1: the
+            // legacy driver sets E before it clears S, and a misprogramming guest makes it a bad one.
+            for index in scenario.vms.indices { scenario.vms[index].driverStyle = .legacy }
+            scenario.faults = [.guestMisprogram: 200_000]
+        case .spe(.samplingWhileStopped):
+            // The unit samples with S=1 and E=1 only in host work that goes on, masked, after the
+            // host's buffer filled: enough host work per exit for several samples after it.
+            scenario.hostPerf = true
+            scenario.hostOperationsPerExit = 20_000
         default:
             break
         }
@@ -78,36 +97,58 @@ enum AnyMutation: Hashable, Sendable, CustomTestStringConvertible {
         return scenario
     }
 
-    /// Mutations no campaign catches yet, each with why. The test still runs them (on seed 1 alone,
-    /// which is enough to notice) and expects the rule: when one starts being caught, the test
-    /// fails until it is taken off this list.
-    static let notReached: [AnyMutation: String] = [
-        .spe(.pmsidrNotMasked):
-            "no scenario hides a PMSIDR_EL1 feature from a VM (VMScenario has no such setting), so the guest's "
-            + "PMSIDR_EL1 is hardware's either way; the exec exerciser reaches it with 'config hide'",
-        .spe(.discardModeWrites): "no workload programs discard mode (PMBLIMITR_EL1.FM); the exec exerciser does",
-        .spe(.dropNotCounted): "no workload or host session sets a sampling filter, so no sample is dropped as filtered",
-        .spe(.samplingWhileStopped):
-            "the unit must sample with hardware S=1 and E=1: only the host, when its buffer fills part-way through one "
-            + "exit's host work and another sample falls in the rest of it; a run's host does 200 operations per exit "
-            + "and samples every 1024",
-        .spe(.syndromeOverwritten):
-            "the broken check fires on a guest write that sets E while in-memory S is set: the guest drivers clear S "
-            + "before they set E again (DEN0154's order) and no fault makes them do otherwise; the exec exerciser does it",
-    ]
+    /// Each scenario above has what its mutation needs to show (``Scenario/missingIngredient(for:)``),
+    /// and the bare scenario (no fault, host session, hidden feature or driver option) lacks it for
+    /// exactly these.
+    @Test func everyScenarioHasItsMutationsIngredient() {
+        for mutation in AnyMutation.all {
+            #expect(Self.scenario(for: mutation).missingIngredientForItsMutation == nil, "\(mutation)")
+        }
+        var bare = Scenario(cpus: 2, vms: [VMScenario(vcpus: 2), VMScenario(vcpus: 2)], budget: .exits(1_000))
+        bare.migrateEvery = 1_000_000
+        let lacking = AnyMutation.all.filter { mutation in
+            var scenario = bare
+            mutation.apply(to: &scenario)
+            return scenario.missingIngredientForItsMutation != nil
+        }
+        #expect(lacking == [
+            .spe(.pmsidrNotMasked), .spe(.pmbidrMaxSizeNotShown), .spe(.syndromeOverwritten), .spe(.discardModeWrites),
+            .spe(.samplingWhileStopped), .spe(.dropNotCounted), .spe(.noPMBSRZeroOnEntry), .spe(.hostNotPaused),
+            .spe(.noDrainOnExit), .spe(.stage2SyndromeToGuest), .spe(.hostSyndromeDropped), .spe(.enableChecksSkipped),
+            .runtime(.spuIgnored),
+        ])
+        // A type filter its VM does not show, or too little host work, is still not enough.
+        var hiddenFilter = bare
+        hiddenFilter.vms[0].sampling = .loads
+        hiddenFilter.vms[0].hiddenFeatures = [.FT]
+        #expect(hiddenFilter.missingIngredient(for: .dropNotCounted) != nil)
+        var littleWork = bare
+        littleWork.hostPerf = true
+        #expect(littleWork.missingIngredient(for: .samplingWhileStopped) != nil)
+        littleWork.hostOperationsPerExit = 1_025
+        #expect(littleWork.missingIngredient(for: .samplingWhileStopped) == nil)
+    }
+
+    /// The scenarios above without their mutations, each once.
+    static let unmutatedScenarios: [Scenario] = AnyMutation.all.reduce(into: []) { scenarios, mutation in
+        var scenario = scenario(for: mutation)
+        scenario.mutation = nil
+        scenario.runtimeMutation = nil
+        if !scenarios.contains(scenario) { scenarios.append(scenario) }
+    }
+
+    /// What catches a mutation is the mutation: each scenario is clean on the same seeds without it.
+    @Test(arguments: unmutatedScenarios)
+    func everyScenarioIsCleanWithoutItsMutation(_ scenario: Scenario) {
+        let summary = StressCampaign(scenario: scenario, seeds: Self.seeds, jobs: 1).run()
+        #expect(summary.seedsRun == 5)
+        #expect(summary.firstFailure == nil, "\(summary.firstFailure?.failure.description ?? "")")
+    }
 
     @Test(arguments: AnyMutation.all)
     func aCampaignCatchesTheMutationAsItsRule(_ mutation: AnyMutation) {
-        let seeds = Self.notReached[mutation] == nil ? Self.seeds : SeedPlan(start: 1, count: 1)
-        let campaign = StressCampaign(scenario: Self.scenario(for: mutation), seeds: seeds, jobs: 1)
-        let check = {
-            let summary = campaign.run()
-            #expect(summary.firstFailure?.failure.name == mutation.rule, "\(mutation): \(summary.firstFailure?.failure.description ?? "no failure")")
-        }
-        if let why = Self.notReached[mutation] {
-            withKnownIssue(Comment(rawValue: why), check)
-        } else {
-            check()
-        }
+        let campaign = StressCampaign(scenario: Self.scenario(for: mutation), seeds: Self.seeds, jobs: 1)
+        let summary = campaign.run()
+        #expect(summary.firstFailure?.failure.name == mutation.rule, "\(mutation): \(summary.firstFailure?.failure.description ?? "no failure")")
     }
 }

@@ -33,6 +33,23 @@ struct StressToolTests {
         #expect(lines.last == "verdict         clean: no seed broke a rule")
     }
 
+    @Test("a mutation the scenario cannot show is said on standard error; with its ingredient, it is caught")
+    func unreachedMutation() throws {
+        let bare = try ToolProcess.run(["stress", "--seeds", "1", "--mutation", "discard-mode-writes"] + Self.small)
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(bare.stderrLines == [
+            "spe-vm stress: note: --mutation discard-mode-writes cannot break its rule in this scenario: it needs a "
+                + "profiling guest (profile or mixed) in discard mode (--guest-sampling discard)"
+        ])
+        let given = try ToolProcess.run(
+            ["stress", "--seeds", "1", "--mutation", "discard-mode-writes", "--guest-sampling", "discard"] + Self.small)
+        #expect(given.status == 1)
+        #expect(given.stderr == "")
+        #expect(given.stdoutLines.contains { $0.contains("discard-mode-writes-nothing") }, "\(given.stdout)")
+        let run = try ToolProcess.run(["run", "--platform", "sim", "--exits", "100", "--mutation", "host-not-paused"])
+        #expect(run.stderrLines == ["spe-vm run: note: --mutation host-not-paused cannot break its rule in this scenario: it needs a host perf session (--host-perf)"])
+    }
+
     @Test("--json: a summary shards can merge: seeds of the shard, counts, faults by kind, no violation")
     func json() throws {
         let result = try ToolProcess.run(["stress", "--seeds", "7", "--shard", "2/3", "--json", "--faults", "none"] + Self.small)

@@ -28,8 +28,14 @@ public struct HostPerfSession: Sendable {
     /// Bytes of host memory mapped on each side of the buffer.
     public static let surroundingMemory: UInt64 = 64 * 1024
 
+    /// The operations between a session's samples unless it is given another interval.
+    public static let defaultInterval: UInt64 = 1024
+
     /// A session for `cpu` with a buffer `[base, base + size)` sampling every `interval` operations.
-    public init(cpu: Int, base: UInt64 = 0xFFFF_0000_0010_0000, size: UInt64 = 64 * 1024, interval: UInt64 = 1024, seed: UInt64 = 0) {
+    public init(
+        cpu: Int, base: UInt64 = 0xFFFF_0000_0010_0000, size: UInt64 = 64 * 1024, interval: UInt64 = defaultInterval,
+        seed: UInt64 = 0
+    ) {
         memory = AddressSpace(owner: .host(cpu: cpu))
         self.base = base
         limit = base + size

@@ -24,8 +24,9 @@ enum RunCommand {
             "  {\"pcpus\": 2, \"platform\": \"sim\", \"seed\": 7, \"exits\": 100000, \"migrate_every\": \"1ms\",",
             "   \"vms\": [{\"vcpus\": 4, \"workload\": \"profile\", \"max_buffer_size\": 8192, \"spu\": [0, 1]},",
             "           {\"vcpus\": 2, \"spe\": false, \"workload\": \"idle\", \"locked_memory_limit\": 65536}]}",
-            "A VM section takes vcpus (required), spe, workload, max_buffer_size, locked_memory_limit",
-            "and spu (the physical CPUs the VM's VCPUs may run on). A flag overrides the file, in every",
+            "A VM section takes vcpus (required), spe, workload, max_buffer_size, locked_memory_limit,",
+            "hide (\"FnE,FT\"), guest_driver, guest_sampling and spu (the physical CPUs the VM's VCPUs",
+            "may run on). A flag overrides the file, in every",
             "VM section too; --duration or --exits replaces the file's budget; --vcpus or --vms",
             "replaces the file's VM sections by VMs built round robin. --json's 'config' is a scenario",
             "file that runs the same scenario again.",
@@ -52,6 +53,7 @@ enum RunCommand {
                 Console.report(error, command: "run")
                 return .badInput
             }
+            RunMutation.warnIfUnreached(in: plan.scenario, command: "run")
             var run = ScenarioRun(scenario: plan.scenario, platform: plan.platform)
             run.traceLimit = trace?.limit
             let result = run.run()

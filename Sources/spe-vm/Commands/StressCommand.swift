@@ -46,6 +46,7 @@ enum StressCommand {
 
     static func run(_ options: ParsedOptions) throws(ToolError) -> ExitStatus {
         let plan = try settings(options).plan(defaults: .stress)
+        RunMutation.warnIfUnreached(in: plan.scenario, command: "stress")
         switch plan.platform {
         case .live: return try soak(options, scenario: plan.scenario)
         case .sim: return try campaign(options, scenario: plan.scenario)

@@ -62,3 +62,14 @@ enum RunMutation: Hashable, Sendable {
         }
     }
 }
+
+extension RunMutation {
+    /// Says on standard error when `scenario`'s mutation cannot show in it
+    /// (``Scenario/missingIngredientForItsMutation``): a clean run or campaign there would say
+    /// nothing about the checker.
+    static func warnIfUnreached(in scenario: Scenario, command: String) {
+        guard let missing = scenario.missingIngredientForItsMutation, let mutation = RunMutation(scenario) else { return }
+        Console.error(
+            "spe-vm \(command): note: --mutation \(mutation.name) cannot break its rule in this scenario: it needs \(missing)")
+    }
+}
