@@ -122,6 +122,36 @@ import Testing
         #expect(result.figures.vcpus.first?.latency.histogram(.timer).max == 0)
     }
 
+    /// The histogram of a hand-checked run, bucket by bucket. Four idle VCPUs share one CPU; VCPU
+    /// k is created after the k before it have each taken their first exit (arming the timer, WFI:
+    /// 500 ns each), so it arms at k × 500 ns; its period is 100 µs − k × 500 ns, so every timer
+    /// expires at 100 µs. The CPU serves them in turn and each takes one exit (re-arm, WFI), so
+    /// VCPU k's guest runs its handler k × 500 ns after the expiry: timer latency k × 500 ns. Its
+    /// re-arm, 100 µs − k × 500 ns after that, brings every timer to the same instant again, so each
+    /// of the 5 rounds repeats it: 5 samples each of 0, 500, 1,000 and 1,500 ns. In log-linear
+    /// buckets (32 per power of two): 0 is exact; 500 is in [496, 503] (256…511 in steps of 8),
+    /// 1,000 in [992, 1007] (steps of 16), 1,500 in [1472, 1503] (1,024…2,047 in steps of 32).
+    @Test func aHandCheckedRunsTimerHistogramBucketByBucket() throws {
+        let result = Self.run(vcpus: 4) { index in
+            TimerWorkload(period: 100_000 - UInt64(index) * Self.exitCost, periods: 5)
+        }
+        #expect(result.outcome == .finished)
+        let timer = result.figures.latency.histogram(.timer)
+        let buckets = timer.buckets.map { [$0.range.lowerBound, $0.range.upperBound, $0.count] }
+        #expect(buckets == [[0, 0, 5], [496, 503, 5], [992, 1007, 5], [1472, 1503, 5]])
+        #expect(timer.count == 20)
+        #expect(timer.min == 0)
+        #expect(timer.max == 1_500)
+        #expect(timer.sum == 5 * (0 + 500 + 1_000 + 1_500))
+        #expect(timer.percentile(50) == 503)
+        #expect(timer.percentile(99) == 1_500)
+        // Per VCPU: VCPU k's five samples are all k × 500 ns.
+        for (k, figures) in result.figures.vcpus.enumerated() {
+            let own = figures.latency.histogram(.timer)
+            #expect(own.count == 5 && own.min == UInt64(k) * Self.exitCost && own.max == UInt64(k) * Self.exitCost, "VCPU \(k)")
+        }
+    }
+
     /// The profiling guest's buffer fills: the hardware event ends the guest period (a `PMBIRQ`
     /// exit), the guest takes the virtual SPE interrupt at re-entry and its driver's trapped read
     /// of `PMBSR_EL1` is a second exit: it sees `S` back in the guest two exits after the event.
