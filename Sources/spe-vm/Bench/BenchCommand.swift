@@ -9,9 +9,10 @@ enum BenchCommand {
             "Measures, in this process: an actor round trip on one CPU's executor (simulated and live), a",
             "call across two live CPU threads, simulated exits per second (trap-storm: an exit per guest",
             "access, no records), the cost per exit from 8 to 1024 VCPUs, live exits per second, memory per",
-            "idle VCPU (peak resident set growth from 64 to 1024 idle VCPUs; guest memory is not",
-            "allocated by the model), and the overhead of SPE (the same profiling guests for the same",
-            "virtual time, with and without SPE).",
+            "idle VCPU (peak resident set growth from 64 to 1024 idle VCPUs, measured first, before any",
+            "other run raises the peak; guest memory is not allocated by the model), and the overhead of",
+            "SPE: per exit (idle guests, whose exits differ only by SPE's world switch, with and without",
+            "SPE) and for a profiling workload (the same guests for the same virtual time).",
             "Every figure is wall-clock time on this host: run a release build on a quiet machine, and",
             "compare ratios rather than absolute figures across machines. --quick runs a tenth of the work.",
         ],
@@ -41,7 +42,11 @@ struct BenchFigures: Sendable {
     var curve: [Point] = []
     var liveExitsPerSecond: Double = 0
     var idleVCPUBytes: Double = 0
-    /// Wall nanoseconds per virtual millisecond of the same guests with and without SPE.
+    /// Wall nanoseconds per exit of idle guests with and without SPE: what SPE's world switch adds
+    /// to every exit.
+    var speOnNanosecondsPerExit: Double = 0
+    var speOffNanosecondsPerExit: Double = 0
+    /// Wall nanoseconds per virtual millisecond of the same profiling guests with and without SPE.
     var speOnWallPerVirtualMillisecond: Double = 0
     var speOffWallPerVirtualMillisecond: Double = 0
 
@@ -53,6 +58,8 @@ struct BenchFigures: Sendable {
         guard let first = curve.first, let last = curve.last, first.nanosecondsPerExit > 0 else { return 0 }
         return last.nanosecondsPerExit / first.nanosecondsPerExit
     }
+    /// The cost of an exit with SPE over without.
+    var speOverheadPerExit: Double { speOffNanosecondsPerExit > 0 ? speOnNanosecondsPerExit / speOffNanosecondsPerExit : 0 }
     /// The cost of the same guest work with SPE over without.
     var speOverhead: Double {
         speOffWallPerVirtualMillisecond > 0 ? speOnWallPerVirtualMillisecond / speOffWallPerVirtualMillisecond : 0
@@ -72,6 +79,14 @@ struct BenchFigures: Sendable {
     static func measure(scale: Double) -> BenchFigures {
         func scaled(_ n: Int) -> Int { max(1, Int(Double(n) * scale)) }
         var figures = BenchFigures()
+        // Idle VCPUs: each takes a few timer interrupts; the peak resident set grows with their
+        // count. First, while the process's peak is still its own start-up's: a later measurement
+        // would find the peak other runs left, and understate the growth.
+        _ = ScenarioRun(scenario: scenario(vcpus: 64, cpus: 2, workload: .idle, exits: 64 * 4), platform: .sim).run()
+        let small = WallClock.peakResidentBytes
+        _ = ScenarioRun(scenario: scenario(vcpus: 1024, cpus: 2, workload: .idle, exits: 1024 * 4), platform: .sim).run()
+        let large = WallClock.peakResidentBytes
+        figures.idleVCPUBytes = Double(large > small ? large - small : 0) / Double(1024 - 64)
         figures.simulatedRoundTrip = PrimitiveBench.roundTrip(
             on: SimulatedPlatform(cpus: 1, seed: 1), from: 0, to: 0, calls: scaled(200_000))
         figures.liveRoundTrip = PrimitiveBench.roundTrip(on: LivePlatform(cpus: 1), from: 0, to: 0, calls: scaled(200_000))
@@ -87,12 +102,12 @@ struct BenchFigures: Sendable {
         live.budget = .duration(UInt64(1_000_000_000 * scale))
         let liveRun = ScenarioRun(scenario: live, platform: .live).run()
         figures.liveExitsPerSecond = liveRun.wallSeconds > 0 ? Double(liveRun.exits.total) / liveRun.wallSeconds : 0
-        // Idle VCPUs: each takes a few timer interrupts; the peak resident set grows with their count.
-        _ = ScenarioRun(scenario: scenario(vcpus: 64, cpus: 2, workload: .idle, exits: 64 * 4), platform: .sim).run()
-        let small = WallClock.peakResidentBytes
-        _ = ScenarioRun(scenario: scenario(vcpus: 1024, cpus: 2, workload: .idle, exits: 1024 * 4), platform: .sim).run()
-        let large = WallClock.peakResidentBytes
-        figures.idleVCPUBytes = Double(large > small ? large - small : 0) / Double(1024 - 64)
+        // The same exits with and without SPE's world switch: idle guests make no SPE access.
+        let idleExits = UInt64(scaled(100_000))
+        figures.speOnNanosecondsPerExit = nanosecondsPerExit(
+            scenario(vcpus: 8, cpus: 2, workload: .idle, exits: idleExits), on: .sim)
+        figures.speOffNanosecondsPerExit = nanosecondsPerExit(
+            scenario(vcpus: 8, cpus: 2, workload: .idle, hasSPE: false, exits: idleExits), on: .sim)
         // The same guest work with and without SPE: 8 profiling guests for the same virtual time.
         let work = UInt64(20_000_000 * scale)
         figures.speOnWallPerVirtualMillisecond = wallPerVirtualMillisecond(
@@ -134,7 +149,11 @@ struct BenchFigures: Sendable {
             "  exits per second                       \(String(format: "%.0f", liveExitsPerSecond))",
             "memory",
             "  per idle VCPU                          \(String(format: "%.1f KiB", idleVCPUBytes / 1024)) (target ≤ 32 KiB)",
-            "SPE overhead (profile, 8 VCPUs, 2 CPUs, simulated; wall time per virtual ms)",
+            "SPE overhead per exit (idle, 8 VCPUs, 2 CPUs, simulated; wall time per exit)",
+            "  with SPE                               \(ns(speOnNanosecondsPerExit))",
+            "  without SPE                            \(ns(speOffNanosecondsPerExit))",
+            "  with / without                         \(ratio(speOverheadPerExit))",
+            "SPE overhead of profiling (profile, 8 VCPUs, 2 CPUs, simulated; wall time per virtual ms)",
             "  with SPE                               \(ns(speOnWallPerVirtualMillisecond))",
             "  without SPE                            \(ns(speOffWallPerVirtualMillisecond))",
             "  with / without                         \(ratio(speOverhead))",
@@ -157,6 +176,10 @@ struct BenchFigures: Sendable {
             "cost_ratio_most_to_fewest_vcpus": .number(curveRatio),
             "live": .object(["exits_per_second": .number(liveExitsPerSecond)]),
             "memory": .object(["bytes_per_idle_vcpu": .number(idleVCPUBytes)]),
+            "spe_overhead_per_exit": .object([
+                "wall_ns_per_exit_with_spe": .number(speOnNanosecondsPerExit),
+                "wall_ns_per_exit_without_spe": .number(speOffNanosecondsPerExit), "ratio": .number(speOverheadPerExit),
+            ]),
             "spe_overhead": .object([
                 "wall_ns_per_virtual_ms_with_spe": .number(speOnWallPerVirtualMillisecond),
                 "wall_ns_per_virtual_ms_without_spe": .number(speOffWallPerVirtualMillisecond), "ratio": .number(speOverhead),
