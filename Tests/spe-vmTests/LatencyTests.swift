@@ -181,6 +181,27 @@ struct LatencyTests {
         #expect(both.stdoutLines.contains { $0.hasPrefix("# ended: every VCPU took its 3 loops") })
     }
 
+    @Test("run takes the same measures and its report says which were in effect, in text and JSON")
+    func runStatesItsMeasures() throws {
+        let flags = ["run", "--vcpus", "2", "--duration", "20ms", "--priority", "10", "--mlock", "--pm-qos"]
+        let text = try ToolProcess.run(flags)
+        #expect(text.status == 0, "\(text.stdout)")
+        let line = try #require(text.stdoutLines.first { $0.hasPrefix("  measures") })
+        let parts = line.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces).components(separatedBy: "; ")
+        #expect(parts.count == 3)
+        for (part, name) in zip(parts, ["SCHED_FIFO 10: ", "mlockall: ", "cpu_dma_latency 0: "]) {
+            #expect(part.hasPrefix(name + "in effect") || part.hasPrefix(name + "not in effect: "), "\(part)")
+        }
+        let json = try ToolProcess.run(flags + ["--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let measures = try #require(object["measures"] as? [String: Any])
+        #expect(Set(measures.keys) == ["priority", "mlock", "pm_qos"])
+        #expect((measures["priority"] as? [String: Any])?["sched_fifo"] as? Int == 10)
+        // On sim nothing is taken, and the text says nothing of it.
+        let sim = try ToolProcess.run(["run", "--platform", "sim", "--exits", "100", "--mlock"])
+        #expect(!sim.stdoutLines.contains { $0.hasPrefix("  measures") })
+    }
+
     @Test("live: cyclictest's measures are in effect or say why not, and the run ends cleanly")
     func liveMeasures() throws {
         let result = try ToolProcess.run([

@@ -12,6 +12,9 @@ import Testing
         var vm = VMScenario(vcpus: 3, workload: .profile)
         vm.spu = [1]
         vm.maxBufferSize = 8192
+        vm.hiddenFeatures = [.FT, .FnE]
+        vm.driverStyle = .legacy
+        vm.sampling = .discard
         var scenario = Scenario(cpus: 2, vms: [vm, VMScenario(vcpus: 3), VMScenario(vcpus: 2, workload: .idle, hasSPE: false)], budget: .exits(5000))
         scenario.seed = 7
         scenario.migrateEvery = 1_000_000
@@ -87,7 +90,7 @@ import Testing
             "configuration",
             "  platform       sim: deterministic, virtual time, seeded schedule",
             "  machine        2 physical CPUs, 8 VCPUs in 3 VMs",
-            "  vm0            3 VCPUs, SPE, workload profile, max buffer size 8192 bytes, SPU 1, locked memory no limit",
+            "  vm0            3 VCPUs, SPE, workload profile, max buffer size 8192 bytes, SPU 1, PMSIDR_EL1 hides FT,FnE, legacy driver order, guest sampling discard, locked memory no limit",
             "  vm1            3 VCPUs, SPE, workload mixed, max buffer size no limit, SPU every CPU, locked memory no limit",
             "  vm2            2 VCPUs, no SPE, workload idle, locked memory no limit",
             "  budget         5000 exits",
@@ -95,6 +98,7 @@ import Testing
             "  schedule       time slice 1ms, migrate every 1ms, strategy random",
             "  idle           park, busy guest off (live platform only)",
             "  host perf      off",
+            "  host work      200 operations after every exit",
             "  faults         none",
             "  mutation       none",
             "ended          finished: every task ended, at 12.345 ms of platform time",
@@ -127,6 +131,14 @@ import Testing
         let text = Self.report(result).text
         #expect(text.contains("  platform       live: a thread per physical CPU, the real clock; 2 physical CPUs on 2 online cores: oversubscribed\n"))
         #expect(text.contains("  idle           poll (50000 ns, then park), busy guest on\n"))
+        // The measures in effect, on live only.
+        result.measures.priority = 80
+        result.measures.realtimePriority = .inEffect
+        result.measures.lockMemory = .notTaken("mlockall: EPERM")
+        #expect(Self.report(result).text.contains(
+            "  measures       SCHED_FIFO 80: \(MeasureState.inEffect); mlockall: \(MeasureState.notTaken("mlockall: EPERM")); "
+                + "cpu_dma_latency 0: \(MeasureState.notAsked)\n"))
+        #expect(!Self.report(Self.result()).text.contains("measures"))
         result.oversubscribed = false
         #expect(Self.report(result).text.contains("the real clock; 2 physical CPUs on 2 online cores\n"))
     }
@@ -176,8 +188,10 @@ import Testing
         let json = try ToolProcess.jsonObject(Self.report(Self.result()).json.rendered)
         #expect(Set(json.keys) == [
             "model", "config", "seed", "outcome", "oversubscribed", "platform_time_ns", "exits", "spe", "interrupts", "invariants",
-            "blackout", "latency_ns", "scheduling", "timing",
+            "blackout", "latency_ns", "scheduling", "timing", "measures",
         ])
+        let measures = try #require(json["measures"] as? [String: [String: String]])
+        #expect(measures == ["priority": ["state": "not_asked"], "mlock": ["state": "not_asked"], "pm_qos": ["state": "not_asked"]])
         #expect(json["model"] as? String == "KVM arm64 guest SPE, v6 RFC")
         #expect(json["seed"] as? Int == 7)
         let exits = try #require(json["exits"] as? [String: Int])

@@ -59,7 +59,7 @@ enum LatencyCommand {
                 onlineCores: ProcessInfo.processInfo.activeProcessorCount)
             Console.out(options.isSet(RunOptions.json.name) ? report.json.rendered : report.text)
             guard TraceOptions.write(result, trace, command: "latency", arguments: options.arguments) else { return .badInput }
-            let measures = result.platform == .live || !plan.measures.isEmpty ? report.measuresText : nil
+            let measures = result.platform == .live || !plan.measures.isEmpty ? result.measures.reportText : nil
             guard LatencyPlot(result: result, command: report.replay, measures: measures).write(to: plot, command: "latency") else {
                 return .badInput
             }
@@ -116,10 +116,6 @@ struct LatencyPlan: Sendable {
         }
         self.interval = interval
         if case .number(let bound)? = options.values[LatencyOptions.histogram.name] { histogram = Int(bound) }
-        var measures = LiveMeasures()
-        if case .number(let priority)? = options.values[LatencyOptions.priority.name] { measures.realtimePriority = Int32(priority) }
-        measures.lockMemory = options.isSet(LatencyOptions.mlock.name)
-        measures.holdLatencyQoS = options.isSet(LatencyOptions.pmQoS.name)
-        self.measures = measures
+        measures = MeasureOptions.measures(options)
     }
 }

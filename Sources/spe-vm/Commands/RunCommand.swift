@@ -40,7 +40,7 @@ enum RunCommand {
             "is printed with the command that replays it) or the run did not end cleanly (deadlock,",
             "livelock); 2 bad flags or a bad scenario file, or a trace or plot file that cannot be written.",
         ],
-        options: RunOptions.flags + [LatencyPlot.option] + TraceOptions.flags,
+        options: RunOptions.flags + MeasureOptions.flags + [LatencyPlot.option] + TraceOptions.flags,
         action: { options in
             let plan: (scenario: Scenario, platform: PlatformKind)
             let trace: TraceOptions.Request?
@@ -56,6 +56,7 @@ enum RunCommand {
             RunMutation.warnIfUnreached(in: plan.scenario, command: "run")
             var run = ScenarioRun(scenario: plan.scenario, platform: plan.platform)
             run.traceLimit = trace?.limit
+            run.measures = MeasureOptions.measures(options)
             let result = run.run()
             let report = RunReport(
                 result: result, replay: RunReport.replay(arguments: options.arguments, seed: plan.scenario.seed),

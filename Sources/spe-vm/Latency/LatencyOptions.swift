@@ -15,14 +15,6 @@ enum LatencyOptions {
         name: "histogram", kind: .number(1...UInt64(LinearBuckets.maximumBound)), placeholder: "US",
         defaultValue: nil,
         help: "also print cyclictest's -h histogram of the timer latency: 1 us buckets up to US, and overflows")
-    static let priority = OptionSpec(
-        name: "priority", kind: .number(UInt64(LiveMeasures.priorities.lowerBound)...UInt64(LiveMeasures.priorities.upperBound)),
-        placeholder: "N", defaultValue: nil,
-        help: "live: run the CPU threads at SCHED_FIFO priority N, where permitted (cyclictest's -p)")
-    static let mlock = OptionSpec.flag("mlock", "live: lock the process's memory (mlockall), where permitted (cyclictest's -m)")
-    static let pmQoS = OptionSpec.flag(
-        "pm-qos", "live: hold the CPU-latency QoS at 0 us (/dev/cpu_dma_latency, as cyclictest does), where permitted")
-
     /// `spe-vm run`'s flags with the defaults that change for a latency run.
     static let runFlags: [OptionSpec] = RunOptions.flags.map { spec in
         switch spec.name {
@@ -41,7 +33,7 @@ enum LatencyOptions {
     }
 
     /// Every flag of `spe-vm latency`, in the order `--help` lists them: the run's, then its own.
-    static let flags: [OptionSpec] = runFlags + [interval, loops, histogram, priority, mlock, pmQoS, LatencyPlot.option] + TraceOptions.flags
+    static let flags: [OptionSpec] = runFlags + [interval, loops, histogram] + MeasureOptions.flags + [LatencyPlot.option] + TraceOptions.flags
 }
 
 /// The defaults of `spe-vm latency` that differ from `spe-vm run`'s (``RunDefaults``).

@@ -20,7 +20,7 @@ extension LatencyReport {
             "platform_time_ns": .integer(result.endTime),
             "latency_ns": Self.kindsJSON(result.latency),
             "vcpus": .array(vcpuLines.map(vcpuJSON)),
-            "measures": measuresJSON,
+            "measures": result.measures.reportJSON,
             "invariants": .object([
                 "checked": .integer(result.eventsChecked),
                 "violations": .array(
@@ -81,25 +81,6 @@ extension LatencyReport {
                 "max_delay_start_ns": .integer(delay.maxStart),
                 "max_delay_end_ns": .integer(delay.maxEnd),
             ]),
-        ])
-    }
-
-    /// Each measure: asked for or not, and in effect or why not.
-    private var measuresJSON: JSONValue {
-        func state(_ state: MeasureState) -> JSONValue {
-            switch state {
-            case .notAsked: .object(["state": .string("not_asked")])
-            case .inEffect: .object(["state": .string("in_effect")])
-            case .notTaken(let why): .object(["state": .string("not_taken"), "why": .string(why)])
-            }
-        }
-        var priority = state(result.measures.realtimePriority)
-        if case .object(var members) = priority, let asked = plan.measures.realtimePriority {
-            members["sched_fifo"] = .integer(UInt64(asked))
-            priority = .object(members)
-        }
-        return .object([
-            "priority": priority, "mlock": state(result.measures.lockMemory), "pm_qos": state(result.measures.latencyQoS),
         ])
     }
 

@@ -47,7 +47,7 @@ extension LatencyReport {
             }
         lines.append("# interval \(DurationText.format(plan.interval)), \(loops), \(budget)")
         lines.append("# ended: \(endedText)")
-        if result.platform == .live || !plan.measures.isEmpty { lines.append("# measures: \(measuresText)") }
+        if result.platform == .live || !plan.measures.isEmpty { lines.append("# measures: \(result.measures.reportText)") }
         return lines
     }
 

@@ -61,15 +61,6 @@ struct LatencyReport: Sendable {
         }
     }
 
-    /// The measures line: each measure's state, on live; on sim, that none applies.
-    var measuresText: String {
-        let m = result.measures
-        let priority = plan.measures.realtimePriority.map { "SCHED_FIFO \($0)" } ?? "real-time priority"
-        return [
-            "\(priority): \(m.realtimePriority)", "mlockall: \(m.lockMemory)", "cpu_dma_latency 0: \(m.latencyQoS)",
-        ].joined(separator: "; ")
-    }
-
     // MARK: Units
 
     /// Nanoseconds as whole microseconds, truncated (cyclictest's figures).

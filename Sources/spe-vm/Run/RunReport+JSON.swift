@@ -14,6 +14,7 @@ extension RunReport {
             "seed": .integer(r.scenario.seed),
             "outcome": outcomeJSON,
             "oversubscribed": .bool(r.oversubscribed),
+            "measures": r.measures.reportJSON,
             "platform_time_ns": .integer(r.endTime),
             "exits": exitsJSON,
             "spe": speJSON,

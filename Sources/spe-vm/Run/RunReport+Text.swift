@@ -78,6 +78,7 @@ extension RunReport {
                 ? "\(s.cpus) physical CPUs on \(onlineCores) online cores: oversubscribed"
                 : "\(s.cpus) physical CPUs on \(onlineCores) online cores"
             lines.append(Self.line("platform", "live: a thread per physical CPU, the real clock; \(load)", indent: 0))
+            lines.append(Self.line("measures", result.measures.reportText))
         }
         lines.append(Self.line("machine", "\(s.cpus) physical CPUs, \(s.vcpuCount) VCPUs in \(s.vms.count) VMs"))
         for group in Self.vmGroups(s.vms) {
@@ -98,6 +99,7 @@ extension RunReport {
         let liveOnly = result.platform == .live ? "" : " (live platform only)"
         lines.append(Self.line("idle", "\(s.idle), busy guest \(s.busyGuest ? "on" : "off")\(liveOnly)"))
         lines.append(Self.line("host perf", s.hostPerf ? "a session on every physical CPU" : "off"))
+        lines.append(Self.line("host work", "\(s.hostOperationsPerExit) operations after every exit"))
         lines.append(Self.line("faults", FaultList.format(s.faults)))
         lines.append(Self.line("mutation", RunMutation(s).map { "\($0.name) (breaks \($0.rule))" } ?? "none"))
         return lines
@@ -122,6 +124,9 @@ extension RunReport {
         if vm.hasSPE {
             parts.append("max buffer size " + (vm.maxBufferSize == 0 ? "no limit" : "\(vm.maxBufferSize) bytes"))
             parts.append("SPU " + (vm.spu.map { $0.map(String.init).joined(separator: ",") } ?? "every CPU"))
+            if !vm.hiddenFeatures.isEmpty { parts.append("PMSIDR_EL1 hides \(FeatureList.format(vm.hiddenFeatures))") }
+            if vm.driverStyle != .den0154 { parts.append("\(vm.driverStyle) driver order") }
+            if vm.sampling != .all { parts.append("guest sampling \(vm.sampling)") }
         }
         parts.append("locked memory " + (vm.lockedMemoryLimit.map { "\($0) bytes" } ?? "no limit"))
         return parts.joined(separator: ", ")
