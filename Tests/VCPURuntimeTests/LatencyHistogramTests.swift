@@ -223,3 +223,56 @@ import SPEDevice
         #expect(one.kinds == [])
     }
 }
+
+/// The histogram's counts are sparse pairs while few buckets are used, dense once that is smaller
+/// (``BucketCounts``): the form never shows in what it says.
+@Suite struct BucketCountsTests {
+    static func histogram(_ values: [UInt64]) -> LatencyHistogram {
+        var h = LatencyHistogram()
+        for value in values { h.record(value) }
+        return h
+    }
+
+    /// A few samples over a wide range stay sparse: an idle VCPU's latencies cost a few pairs, not
+    /// a count for every bucket up to the largest.
+    @Test func fewWideSamplesStaySparse() {
+        let h = Self.histogram([0, 500, 100_000, 1_000_000_000])
+        #expect(!h.countsAreDense)
+        #expect(h.buckets.map(\.count) == [1, 1, 1, 1])
+        #expect(h.buckets.map(\.range.lowerBound) == [0, 496, 98_304, 989_855_744])
+        #expect(h.percentile(50) == 503)
+    }
+
+    /// Once there are 8 pairs and they would take more than the dense counts, the counts go dense.
+    @Test func denseSamplesGoDense() {
+        // 7 pairs (112 bytes) stay sparse though 7 counts (56 bytes) would be smaller.
+        #expect(!Self.histogram(Array(0..<7)).countsAreDense)
+        // 8 pairs (128 bytes) against 8 counts (64 bytes): dense.
+        #expect(Self.histogram(Array(0..<8)).countsAreDense)
+        // 8 buckets up to bucket 190 (1,000 ns): 128 bytes of pairs against 1,528 of counts: sparse.
+        #expect(!Self.histogram(Array(0..<7) + [1_000]).countsAreDense)
+        // 64 values 1 µs apart use 64 buckets up to bucket 381: 64 pairs (1,024 bytes) beat 382
+        // counts (3,056): sparse; every value from 0 to 199 fills its 114 buckets: dense.
+        #expect(!Self.histogram(Array(0..<64).map { UInt64($0) * 1_000 }).countsAreDense)
+        #expect(Self.histogram(Array(0..<200)).countsAreDense)
+    }
+
+    /// The same values give equal, equally hashed histograms whichever form their counts took:
+    /// recorded largest first the counts stay sparse, smallest first they go dense at once.
+    @Test func theFormDoesNotShow() {
+        let values: [UInt64] = [1_000] + Array(0..<32)
+        let sparse = Self.histogram(values)
+        let dense = Self.histogram(values.reversed())
+        #expect(!sparse.countsAreDense)
+        #expect(dense.countsAreDense)
+        #expect(sparse == dense)
+        #expect(sparse.hashValue == dense.hashValue)
+        #expect(sparse.buckets.map(\.count) == dense.buckets.map(\.count))
+        #expect(sparse.percentile(99) == dense.percentile(99))
+        var merged = LatencyHistogram()
+        merged.merge(sparse)
+        merged.merge(dense)
+        #expect(merged == Self.histogram(values + values))
+        #expect(sparse != Self.histogram(values.dropLast()))
+    }
+}

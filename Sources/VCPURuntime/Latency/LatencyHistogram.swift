@@ -1,16 +1,17 @@
 /// A latency histogram with bounded relative error: log-linear buckets (every power of two split
 /// into ``subBuckets`` equal parts, values below ``subBuckets`` exact), exact count, min, max and
 /// sum. Mergeable (a histogram per thread or per VCPU, merged for the total). Its memory is
-/// bounded: it grows only up to the bucket of the largest value recorded, at most
-/// ``maximumBuckets`` (15 KiB) whatever is recorded, about 8 KiB for seconds of nanoseconds; an
-/// empty histogram allocates nothing. On request it also keeps cyclictest's 1 µs
+/// bounded: its counts (``BucketCounts``) are sparse pairs while few buckets are used, then a
+/// dense array up to the bucket of the largest value recorded, at most ``maximumBuckets`` (15 KiB)
+/// whatever is recorded, about 8 KiB for seconds of nanoseconds; an empty histogram allocates
+/// nothing. On request it also keeps cyclictest's 1 µs
 /// ``LinearBuckets`` (`-h`), whose memory is fixed by their bound.
 public struct LatencyHistogram: Hashable, Sendable {
     /// Buckets per power of two: a percentile is within 1/32 (3.2 %) above the value of its rank.
     public static let subBuckets: UInt64 = 32
     private static let subBits = 5
 
-    private var counts: [UInt64] = []
+    private var counts = BucketCounts()
     /// Values recorded.
     public private(set) var count: UInt64 = 0
     /// The smallest and largest value recorded (0 when empty).
@@ -39,9 +40,7 @@ public struct LatencyHistogram: Hashable, Sendable {
 
     /// Records one value.
     public mutating func record(_ value: UInt64) {
-        let index = Self.bucket(of: value)
-        if index >= counts.count { counts.append(contentsOf: repeatElement(0, count: index + 1 - counts.count)) }
-        counts[index] += 1
+        counts.add(1, at: Self.bucket(of: value))
         linear?.record(value, sample: count)
         min = count == 0 ? value : Swift.min(min, value)
         max = Swift.max(max, value)
@@ -65,10 +64,7 @@ public struct LatencyHistogram: Hashable, Sendable {
         default:
             linear = nil
         }
-        if other.counts.count > counts.count {
-            counts.append(contentsOf: repeatElement(0, count: other.counts.count - counts.count))
-        }
-        for (index, n) in other.counts.enumerated() { counts[index] += n }
+        counts.add(other.counts)
         min = count == 0 ? other.min : Swift.min(min, other.min)
         max = Swift.max(max, other.max)
         count += other.count
@@ -86,11 +82,9 @@ public struct LatencyHistogram: Hashable, Sendable {
         if percent >= 100 { return max }
         let rank = Self.rank(of: percent, count: count)
         var seen: UInt64 = 0
-        for (index, n) in counts.enumerated() where n > 0 {
+        for (index, n) in counts.nonEmpty {
             seen += n
-            if seen >= rank {
-                return Swift.min(Self.range(ofBucket: index).upperBound, max)
-            }
+            if seen >= rank { return Swift.min(Self.range(ofBucket: index).upperBound, max) }
         }
         return max
     }
@@ -126,8 +120,11 @@ public struct LatencyHistogram: Hashable, Sendable {
         return lower...(lower &+ (width - 1))
     }
 
+    /// Whether the counts went dense (``BucketCounts``), for tests of its memory.
+    var countsAreDense: Bool { counts.holdsDense }
+
     /// The non-empty buckets, in order: each bucket's values and how many fell in it.
     public var buckets: [(range: ClosedRange<UInt64>, count: UInt64)] {
-        counts.enumerated().compactMap { index, n in n == 0 ? nil : (Self.range(ofBucket: index), n) }
+        counts.nonEmpty.map { (Self.range(ofBucket: $0.index), $0.count) }
     }
 }
