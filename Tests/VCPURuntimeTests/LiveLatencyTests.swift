@@ -33,6 +33,39 @@ import Testing
         #expect(result.measures == MeasureOutcomes())
     }
 
+    /// The kinds an idle run does not record, on real threads: two profiling VCPUs, one per CPU,
+    /// 10 chunks each, with the kick-storm fault sending virtual interrupts to them while they
+    /// compute. Each VCPU's guest fills its 16 KiB buffer 3 times whatever the schedule (778
+    /// samples, 256 records a buffer), so its driver sees `S` after 3 management events: 6
+    /// `spe-irq` samples. Every exit that re-entered without giving the CPU up is an `exit` sample
+    /// split into SPE's work and the rest, which add up to it; kicks sent to a VCPU in the guest are
+    /// `kick` samples.
+    @Test func exitSPEIRQAndKickLatenciesOnRealThreads() {
+        var scenario = Scenario(cpus: 2, vms: [VMScenario(vcpus: 2, workload: .profile)], budget: .duration(5_000_000_000))
+        scenario.guestIterations = 10
+        scenario.migrateEvery = nil
+        scenario.faults = [.kickStorm: 100_000]
+        let result = ScenarioRun(scenario: scenario, platform: .live).run()
+        #expect(result.outcome == .finished)
+        #expect(result.isClean)
+        let latency = result.latency
+        #expect(result.drivers.interrupts == 6)
+        #expect(latency.histogram(.speIRQ).count == 6)
+        let exit = latency.histogram(.exit)
+        let spe = latency.histogram(.exitSPE)
+        let rest = latency.histogram(.exitRest)
+        #expect(exit.count > 0)
+        #expect(spe.count == exit.count && rest.count == exit.count)
+        #expect(spe.sum &+ rest.sum == exit.sum)
+        // Every exit re-entered but the last of each slice (the VCPU gave the CPU up, or powered off).
+        let slices = result.vcpus.reduce(0) { $0 + $1.switches }
+        #expect(slices >= 2)
+        #expect(exit.count + slices == result.exits.total)
+        let kick = latency.histogram(.kick)
+        #expect(kick.count > 0)
+        #expect(kick.count <= result.virtualInterrupts.kicksSent)
+    }
+
     /// Asked for, each measure is in effect or says why not, and the run goes on either way.
     @Test func measuresAreTakenOrReportedNeverFatal() {
         var run = ScenarioRun(scenario: Self.idleScenario(loops: 5), platform: .live)
