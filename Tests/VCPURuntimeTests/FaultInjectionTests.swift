@@ -85,6 +85,23 @@ import Testing
         }
     }
 
+    /// The legacy driver sets `E` on its bad buffer while `S` is still 1 and clears `S` last: the
+    /// refusal comes at that `PMBSR_EL1` write, and each bad enable is still exactly one refusal
+    /// (the driver counts it at the write that makes the edge), besides the two order violations
+    /// of each re-arm.
+    @Test(arguments: GuestDriverStyle.allCases)
+    func eachBadEnableIsOneRefusalInEitherDriverOrder(style: GuestDriverStyle) throws {
+        var scenario = Self.scenario(faults: [.guestMisprogram: 20_000])
+        for index in scenario.vms.indices { scenario.vms[index].driverStyle = style }
+        let result = ScenarioRun(scenario: scenario, platform: .sim).run()
+        Self.expectClean(result)
+        let injected = try #require(result.faults[.guestMisprogram])
+        #expect(injected > 0)
+        #expect(result.drivers.misprogrammed == injected)
+        #expect(result.kvm.enableRefusals.values.reduce(0, +) == injected)
+        #expect((result.kvm.driverOrderViolations > 0) == (style == .legacy))
+    }
+
     /// Every fault at once, on a scenario with every kind of VM, SPUs, a locked-memory limit, host
     /// sessions on some seeds and the migrator on others.
     @Test(arguments: UInt64(1)...4)

@@ -78,15 +78,14 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         case absent
     }
 
-    /// A bad enable under way: its steps are queued, then its `PMBPTR_EL1` write completed; the
-    /// write that makes the enable edge (`edge`: `PMBLIMITR_EL1`, or `PMBSR_EL1` when the legacy
-    /// order clears `S` last) comes after it.
+    /// A bad enable under way: its steps are queued, then its `PMBPTR_EL1` write completed; `edge`
+    /// is the write after it that makes the enable edge (`PMBLIMITR_EL1`, or `PMBSR_EL1` when the
+    /// legacy order clears `S` last).
     private enum MisprogramStage: Hashable, Sendable {
         case none
-        case queued
+        case queued(edge: SPERegisterID)
         case pointerWritten(edge: SPERegisterID)
     }
-    private var misprogramEdge = SPERegisterID.PMBLIMITR_EL1
 
     public init(base: UInt64, size: UInt64 = 16 * 1024, interval: UInt64 = 256, chunk: UInt64 = 20_000, chunks: Int?,
         speINTID: UInt32 = 21, hasSPE: Bool = true, style: GuestDriverStyle = .den0154, sampling: GuestSampling = .all)
@@ -158,8 +157,7 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         var pointer = base
         if let kind = misprogramDue {
             misprogramDue = nil
-            misprogramStage = .queued
-            misprogramEdge = clearingSyndromeLast ? .PMBSR_EL1 : .PMBLIMITR_EL1
+            misprogramStage = .queued(edge: clearingSyndromeLast ? .PMBSR_EL1 : .PMBLIMITR_EL1)
             switch kind {
             case .oversized where maximumSize != 0:
                 limitRegister.LIMIT = (base + maximumSize + AddressSpace.pageSize) >> 12
@@ -214,8 +212,8 @@ public struct ProfileWorkload: GuestWorkload, Hashable {
         case (.PMBSR_EL1, .read(let value)) where awaitingSyndrome:
             awaitingSyndrome = false
             return service(value)
-        case (.PMBPTR_EL1, .wrote) where misprogramStage == .queued:
-            misprogramStage = .pointerWritten(edge: misprogramEdge)
+        case (.PMBPTR_EL1, .wrote):
+            if case .queued(let edge) = misprogramStage { misprogramStage = .pointerWritten(edge: edge) }
             return []
         case (_, .wrote) where misprogramStage == .pointerWritten(edge: register):
             misprogramStage = .none
