@@ -1,3 +1,4 @@
+import SPEDevice
 import VCPURuntime
 
 /// Every default of `spe-vm run`, in one place: what runs when a flag and the scenario file both
@@ -20,6 +21,13 @@ enum RunDefaults {
     static let busyGuest = false
     /// No maximum buffer size (`PMBIDR_EL1.MaxBuffSize` 0).
     static let maxBufferSize: UInt64 = 0
+    /// Every VM is given every `PMSIDR_EL1` feature the hardware has.
+    static let hiddenFeatures: [PMSIDRFeature] = []
+    /// The guests' drivers follow DEN0154 and record every sample.
+    static let guestDriver = GuestDriverStyle.den0154
+    static let guestSampling = GuestSampling.all
+    /// The host's exit handling: 200 operations (``PhysicalCPU/defaultHostOperationsPerExit``).
+    static let hostWork = PhysicalCPU.defaultHostOperationsPerExit
     /// The simulator picks uniformly among the runnable CPUs.
     static let strategy = ScheduleStrategy.random
     /// A run injects no fault unless asked: it models the design as it runs, `spe-vm stress` hammers it.

@@ -35,21 +35,21 @@ enum RunOptions {
     static let hostPerf = OptionSpec.flag("host-perf", "run the host's own perf session (SPE) on every physical CPU")
     static let hostWork = OptionSpec(
         name: "host-work", kind: .number(0...PhysicalCPU.maximumHostOperationsPerExit), placeholder: "OPS",
-        defaultValue: "\(PhysicalCPU.defaultHostOperationsPerExit)",
+        defaultValue: "\(RunDefaults.hostWork)",
         help: "operations of host work after every exit, interrupts masked (1 ns each; a host session samples them)")
     static let hide = OptionSpec(
-        name: "hide", kind: .features, placeholder: "LIST", defaultValue: "none",
+        name: "hide", kind: .features, placeholder: "LIST", defaultValue: FeatureList.format(RunDefaults.hiddenFeatures),
         help: "PMSIDR_EL1 features every VM is not given (\(PMSIDRFeature.allCases.map(\.rawValue).joined(separator: ",")), or none); KVM shows them as 0")
     static let guestDriver = OptionSpec(
         name: "guest-driver",
         kind: .choice(GuestDriverStyle.allCases.map(\.rawValue), expected: "den0154 or legacy"),
-        placeholder: "den0154|legacy", defaultValue: GuestDriverStyle.den0154.rawValue,
+        placeholder: "den0154|legacy", defaultValue: RunDefaults.guestDriver.rawValue,
         help: "the order the guests' SPE drivers re-arm a full buffer in: "
             + GuestDriverStyle.allCases.map { "\($0) (\($0.summary))" }.joined(separator: "; "))
     static let guestSampling = OptionSpec(
         name: "guest-sampling",
         kind: .choice(GuestSampling.allCases.map(\.rawValue), expected: "one of \(GuestSampling.allCases.map(\.rawValue).joined(separator: ", "))"),
-        placeholder: "NAME", defaultValue: GuestSampling.all.rawValue,
+        placeholder: "NAME", defaultValue: RunDefaults.guestSampling.rawValue,
         help: "what the guests' SPE drivers record: all, loads, stores or branches (a type filter, used only where "
             + "PMSIDR_EL1.FT is shown), or discard (discard mode: nothing written)")
     static let migrateEvery = OptionSpec(

@@ -93,7 +93,7 @@ struct RunSettings: Equatable, Sendable {
         var scenario = Scenario(cpus: cpus, vms: try vmScenarios(), budget: budget)
         scenario.seed = number(RunOptions.seed) ?? RunDefaults.seed
         scenario.hostPerf = bool(RunOptions.hostPerf) ?? RunDefaults.hostPerf
-        scenario.hostOperationsPerExit = number(RunOptions.hostWork) ?? PhysicalCPU.defaultHostOperationsPerExit
+        scenario.hostOperationsPerExit = number(RunOptions.hostWork) ?? RunDefaults.hostWork
         scenario.migrateEvery = duration(RunOptions.migrateEvery) ?? RunDefaults.migrateEvery
         scenario.timeSlice = (duration(RunOptions.timeSlice) ?? nil) ?? RunDefaults.timeSlice
         scenario.idle =
@@ -175,16 +175,18 @@ struct RunSettings: Equatable, Sendable {
     }
 
     /// A VM's hidden features and guest driver settings: a flag's, else its section's, else the
-    /// file's top level, else none hidden and DEN0154's driver recording every sample. A run-wide
-    /// `hide` passes over VMs without SPE (a section's own is refused there by validation).
+    /// file's top level, else the defaults. A run-wide `hide` passes over VMs without SPE (a
+    /// section's own is refused there by validation).
     private func guestSettings(of vm: inout VMScenario, in section: VMSection?) {
+        vm.hiddenFeatures = RunDefaults.hiddenFeatures
         if case .features(let hidden)? = given(RunOptions.hide, in: section),
             vm.hasSPE || section?.values[RunOptions.hide.name] != nil
         {
             vm.hiddenFeatures = hidden
         }
-        vm.driverStyle = name(RunOptions.guestDriver, in: section).flatMap(GuestDriverStyle.init(rawValue:)) ?? .den0154
-        vm.sampling = name(RunOptions.guestSampling, in: section).flatMap(GuestSampling.init(rawValue:)) ?? .all
+        vm.driverStyle =
+            name(RunOptions.guestDriver, in: section).flatMap(GuestDriverStyle.init(rawValue:)) ?? RunDefaults.guestDriver
+        vm.sampling = name(RunOptions.guestSampling, in: section).flatMap(GuestSampling.init(rawValue:)) ?? RunDefaults.guestSampling
     }
 
     // MARK: Typed values
