@@ -63,8 +63,8 @@ public actor PhysicalCPU {
 
     public init(
         index: Int, platform: any Platform, distributor: Distributor, seed: UInt64, mutation: SPEMutation?,
-        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = defaultHostOperationsPerExit, faults: CPUFaults = CPUFaults(),
-        traceLimit: Int? = nil
+        checker: RuntimeChecker = RuntimeChecker(), hostOperationsPerExit: UInt64 = defaultHostOperationsPerExit,
+        faults: CPUFaults = CPUFaults(), traceLimit: Int? = nil
     ) throws(HostIRQError) {
         self.index = index
         trace = traceLimit.map { TraceBuffer(cpu: index, limit: $0) }

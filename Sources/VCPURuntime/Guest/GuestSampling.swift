@@ -33,9 +33,9 @@ public enum GuestSampling: String, CaseIterable, Hashable, Sendable, CustomStrin
     /// What the sampling does, for `--help`.
     public var summary: String {
         switch self {
-        case .all: "every sampled operation is recorded"
-        case .loads, .stores, .branches: "only \(rawValue) are recorded (PMSFCR_EL1.FT); the rest are dropped as filtered"
-        case .discard: "discard mode (PMBLIMITR_EL1.FM): samples are taken and dropped, nothing is written"
+        case .all: "every sample is recorded"
+        case .loads, .stores, .branches: "a type filter keeps only \(rawValue), where PMSIDR_EL1.FT is shown"
+        case .discard: "discard mode, samples are taken and nothing is written"
         }
     }
 }

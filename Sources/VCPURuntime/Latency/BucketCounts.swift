@@ -4,8 +4,8 @@
 /// once it holds at least ``densePairs`` pairs and they take more than the dense array would, and
 /// never turns back: a VCPU that took a few samples over a wide range (an idle VCPU's timer
 /// latencies) costs a few pairs instead of hundreds of zero counts, a busy one the dense array,
-/// bounded by ``LatencyHistogram/maximumBuckets``. Equal and hashed
-/// by the non-empty buckets, whichever form holds them.
+/// bounded by ``LatencyHistogram/maximumBuckets``. Equal and hashed by the non-empty buckets,
+/// whichever form holds them.
 struct BucketCounts: Hashable, Sendable {
     private struct Pair: Hashable, Sendable {
         var index: UInt32

@@ -10,8 +10,8 @@ extension Scenario {
     /// physical CPU and one VM, every VM with a VCPU, SPE attributes only on VMs with SPE, every
     /// SPU naming existing CPUs once, a maximum buffer size `PMBIDR_EL1.MaxBuffSize` can show, and
     /// non-zero budget, time slice, migration period, timer period, guest bound, polling window and
-    /// fault intervals, a PCT depth of at least 1, host work within its bound, and driver settings
-    /// and hidden features only on VMs with SPE. Every front end (flags, scenario files, replay
+    /// fault intervals, a PCT depth of at least 1, host work within its bound, and hidden features
+    /// only on VMs with SPE (a driver setting on a VM without SPE is harmless: its guest has no driver). Every front end (flags, scenario files, replay
     /// files, tests) shares these checks.
     ///
     /// A message starts with the setting at fault, named by its scenario-file key (the flag's name

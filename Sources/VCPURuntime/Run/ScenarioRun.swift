@@ -69,9 +69,9 @@ public struct ScenarioRun: Sendable {
                     hiddenFeatures: vm.hiddenFeatures)
             },
             seed: scenario.seed, migrateEvery: scenario.migrateEvery, timeSlice: scenario.timeSlice,
-            hostPerf: scenario.hostPerf, hostOperationsPerExit: scenario.hostOperationsPerExit, mutation: scenario.mutation, runtimeMutation: scenario.runtimeMutation,
-            budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget), linearBuckets: linearBuckets,
-            traceLimit: traceLimit)
+            hostPerf: scenario.hostPerf, hostOperationsPerExit: scenario.hostOperationsPerExit, mutation: scenario.mutation,
+            runtimeMutation: scenario.runtimeMutation, budget: scenario.budget, timeLimit: Self.timeLimit(for: scenario.budget),
+            linearBuckets: linearBuckets, traceLimit: traceLimit)
         switch platform {
         case .sim:
             let platform = SimulatedPlatform(

@@ -50,8 +50,8 @@ enum RunOptions {
         name: "guest-sampling",
         kind: .choice(GuestSampling.allCases.map(\.rawValue), expected: "one of \(GuestSampling.allCases.map(\.rawValue).joined(separator: ", "))"),
         placeholder: "NAME", defaultValue: RunDefaults.guestSampling.rawValue,
-        help: "what the guests' SPE drivers record: all, loads, stores or branches (a type filter, used only where "
-            + "PMSIDR_EL1.FT is shown), or discard (discard mode: nothing written)")
+        help: "what the guests' SPE drivers record: "
+            + GuestSampling.allCases.map { "\($0): \($0.summary)" }.joined(separator: "; "))
     static let migrateEvery = OptionSpec(
         name: "migrate-every", kind: .duration(off: true), placeholder: "D|off",
         defaultValue: RunDefaults.migrateEvery.map(DurationText.format) ?? "off",
